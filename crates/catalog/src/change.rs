@@ -1,0 +1,368 @@
+use std::collections::{HashMap, HashSet};
+
+use kiosque_model::{Relation, Severity};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
+
+use crate::diagnostic::Diagnostic;
+
+/// What the store remembers of one source file between imports, so that an
+/// unchanged file is neither read again (same size and mtime) nor parsed
+/// again (same content hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileState {
+    /// `file:/absolute/path` or `git:/repository@ref:path`.
+    pub key: String,
+    /// The registered location this file was reached from.
+    pub origin: String,
+    pub hash: u64,
+    pub size: u64,
+    /// Modification time in nanoseconds; 0 where there is none (git blobs).
+    pub mtime_ns: i64,
+    /// Files substituted into entities (`$text`, `$json`, `$yaml`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dependencies: Vec<Dependency>,
+    /// Targets of the Location entities this file declares, resolved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locations: Vec<String>,
+}
+
+/// A file read to substitute a placeholder, with what identifies its version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dependency {
+    pub key: String,
+    pub size: u64,
+    pub mtime_ns: i64,
+}
+
+/// A valid entity read from a changed file.
+#[derive(Debug, Clone)]
+pub struct NewEntity {
+    /// Canonical reference (`kind:namespace/name`, lower case).
+    pub entity_ref: String,
+    pub body: Value,
+    pub line: u32,
+    pub col: u32,
+    pub relations: Vec<Relation>,
+}
+
+/// What ingestion found for one file.
+#[derive(Debug, Clone)]
+pub enum FileOutcome {
+    /// Same content as stored: its entities stay as they are.
+    Unchanged { state: FileState },
+    /// New content, parsed. `kept` lists references whose new version is
+    /// invalid: their stored version is kept rather than lost.
+    Parsed { state: FileState, entities: Vec<NewEntity>, kept: Vec<String>, diagnostics: Vec<Diagnostic> },
+    /// Could not be read or parsed at all: the stored entities stay.
+    Failed { key: String, diagnostics: Vec<Diagnostic> },
+    /// No longer reached by any location: its entities become orphans.
+    Removed { key: String },
+}
+
+impl FileOutcome {
+    pub fn key(&self) -> &str {
+        match self {
+            FileOutcome::Unchanged { state } | FileOutcome::Parsed { state, .. } => &state.key,
+            FileOutcome::Failed { key, .. } | FileOutcome::Removed { key } => key,
+        }
+    }
+}
+
+/// Which file an already stored entity belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    pub file_key: String,
+    pub orphan: bool,
+}
+
+/// Two files declaring the same entity: the first claim wins.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Conflict {
+    pub entity_ref: String,
+    pub winner_file: String,
+    pub loser_file: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredRelation {
+    pub source: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub target: String,
+}
+
+/// An entity as stored: its final JSON body and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEntity {
+    pub entity_ref: String,
+    pub file_key: String,
+    pub line: u32,
+    pub col: u32,
+    pub orphan: bool,
+    /// The entity as JSON text, with `metadata.uid`, `metadata.etag` and the
+    /// location annotations filled in.
+    pub body: String,
+    /// Relations this entity declares, both directions.
+    pub relations: Vec<StoredRelation>,
+}
+
+/// Everything the store holds of the catalog, as the read model loads it.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub generation: u64,
+    pub entities: Vec<StoredEntity>,
+    pub conflicts: Vec<Conflict>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The outcome of one import, applied by the store in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeSet {
+    /// File states to write (new or updated).
+    pub files: Vec<FileState>,
+    pub removed_files: Vec<String>,
+    pub upserts: Vec<StoredEntity>,
+    /// References to flag as orphans.
+    pub orphaned: Vec<String>,
+    /// Files whose conflicts and diagnostics are replaced by the ones below.
+    pub reprocessed_files: Vec<String>,
+    pub conflicts: Vec<Conflict>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ChangeSet {
+    pub fn is_empty(&self) -> bool {
+        self.upserts.is_empty()
+            && self.orphaned.is_empty()
+            && self.removed_files.is_empty()
+            && self.reprocessed_files.is_empty()
+            && self.files.is_empty()
+    }
+}
+
+/// Decides what an import changes, given the claims already stored.
+///
+/// Rules: an entity belongs to the first file that declared it and is still
+/// declaring it; a later claim from another file is a conflict reported on
+/// both; an entity whose file stops declaring it (or disappears) becomes an
+/// orphan, never deleted; a file that fails to parse changes nothing.
+pub fn reconcile(previous: &HashMap<String, Claim>, mut outcomes: Vec<FileOutcome>) -> ChangeSet {
+    outcomes.sort_by(|a, b| a.key().cmp(b.key()));
+    let mut changes = ChangeSet::default();
+    let mut claims: HashMap<String, Claim> = previous.clone();
+
+    // Files that keep their previous entities whatever happens.
+    let stable: HashSet<&str> = outcomes
+        .iter()
+        .filter(|o| matches!(o, FileOutcome::Unchanged { .. } | FileOutcome::Failed { .. }))
+        .map(FileOutcome::key)
+        .collect();
+    let removed: HashSet<&str> =
+        outcomes.iter().filter(|o| matches!(o, FileOutcome::Removed { .. })).map(FileOutcome::key).collect();
+    let mut declared: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for outcome in &outcomes {
+        if let FileOutcome::Parsed { state, entities, kept, .. } = outcome {
+            let set = declared.entry(state.key.as_str()).or_default();
+            set.extend(entities.iter().map(|e| e.entity_ref.as_str()));
+            set.extend(kept.iter().map(String::as_str));
+        }
+    }
+
+    // Entities their file no longer declares become orphans.
+    let mut orphaned: HashSet<String> = HashSet::new();
+    for (entity_ref, claim) in claims.iter_mut() {
+        if claim.orphan || stable.contains(claim.file_key.as_str()) {
+            continue;
+        }
+        let gone = removed.contains(claim.file_key.as_str())
+            || declared.get(claim.file_key.as_str()).is_some_and(|set| !set.contains(entity_ref.as_str()));
+        if gone {
+            claim.orphan = true;
+            orphaned.insert(entity_ref.clone());
+        }
+    }
+
+    for outcome in &outcomes {
+        match outcome {
+            FileOutcome::Unchanged { state } => changes.files.push(state.clone()),
+            FileOutcome::Removed { key } => {
+                changes.removed_files.push(key.clone());
+                changes.reprocessed_files.push(key.clone());
+            }
+            FileOutcome::Failed { key, diagnostics } => {
+                changes.reprocessed_files.push(key.clone());
+                changes.diagnostics.extend(diagnostics.iter().cloned());
+            }
+            FileOutcome::Parsed { state, entities, diagnostics, .. } => {
+                changes.files.push(state.clone());
+                changes.reprocessed_files.push(state.key.clone());
+                changes.diagnostics.extend(diagnostics.iter().cloned());
+                let mut seen_here: HashSet<&str> = HashSet::new();
+                for entity in entities {
+                    if !seen_here.insert(entity.entity_ref.as_str()) {
+                        changes.diagnostics.push(Diagnostic {
+                            file: state.key.clone(),
+                            line: entity.line,
+                            col: entity.col,
+                            severity: Severity::Error,
+                            message: format!("{} is declared twice in this file; the first declaration is used", entity.entity_ref),
+                        });
+                        continue;
+                    }
+                    match claims.get(&entity.entity_ref) {
+                        Some(claim) if !claim.orphan && claim.file_key != state.key => {
+                            changes.conflicts.push(Conflict {
+                                entity_ref: entity.entity_ref.clone(),
+                                winner_file: claim.file_key.clone(),
+                                loser_file: state.key.clone(),
+                            });
+                            changes.diagnostics.push(Diagnostic {
+                                file: state.key.clone(),
+                                line: entity.line,
+                                col: entity.col,
+                                severity: Severity::Error,
+                                message: format!(
+                                    "{} is already declared by {}; the first claim wins, this one is ignored",
+                                    entity.entity_ref,
+                                    display_key(&claim.file_key)
+                                ),
+                            });
+                        }
+                        _ => {
+                            orphaned.remove(&entity.entity_ref);
+                            claims.insert(entity.entity_ref.clone(), Claim { file_key: state.key.clone(), orphan: false });
+                            changes.upserts.push(stored(entity, &state.key, &state.origin));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut orphaned: Vec<String> = orphaned.into_iter().collect();
+    orphaned.sort();
+    changes.orphaned = orphaned;
+    changes
+}
+
+/// A file key as people read it: the path, without the `file:` scheme.
+pub fn display_key(key: &str) -> &str {
+    key.strip_prefix("file:").unwrap_or(key)
+}
+
+fn stored(entity: &NewEntity, file_key: &str, origin: &str) -> StoredEntity {
+    let mut body = entity.body.clone();
+    if let Some(metadata) = body.get_mut("metadata").and_then(Value::as_object_mut) {
+        let annotations = metadata.entry("annotations").or_insert_with(|| Value::Object(Default::default()));
+        if let Some(annotations) = annotations.as_object_mut() {
+            annotations.insert(kiosque_model::ANNOTATION_LOCATION.into(), Value::String(location_text(file_key)));
+            annotations.insert(kiosque_model::ANNOTATION_ORIGIN_LOCATION.into(), Value::String(location_text(origin)));
+        }
+        metadata.insert("uid".into(), Value::String(uid_for(&entity.entity_ref)));
+        let etag = format!("{:016x}", xxh3_64(body_text(metadata).as_bytes()));
+        metadata.insert("etag".into(), Value::String(etag));
+    }
+    StoredEntity {
+        entity_ref: entity.entity_ref.clone(),
+        file_key: file_key.to_string(),
+        line: entity.line,
+        col: entity.col,
+        orphan: false,
+        body: body.to_string(),
+        relations: entity
+            .relations
+            .iter()
+            .map(|r| StoredRelation { source: r.source.to_string(), kind: r.kind.as_str().to_string(), target: r.target.to_string() })
+            .collect(),
+    }
+}
+
+fn body_text(metadata: &serde_json::Map<String, Value>) -> String {
+    serde_json::to_string(metadata).unwrap_or_default()
+}
+
+/// Backstage's location notation: `file:/path` or `url:…`; git keys stay as they are.
+fn location_text(key: &str) -> String {
+    key.to_string()
+}
+
+/// A stable UUID-shaped identifier derived from the reference, so that the
+/// same entity keeps its uid across imports and replicas.
+fn uid_for(entity_ref: &str) -> String {
+    let h = xxh3_128(entity_ref.as_bytes()).to_be_bytes();
+    let hex: String = h.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}-{}-4{}-a{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], &hex[17..20], &hex[20..32])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn state(key: &str) -> FileState {
+        FileState { key: key.into(), origin: "file:/root.yaml".into(), hash: 1, size: 1, mtime_ns: 1, dependencies: vec![], locations: vec![] }
+    }
+
+    fn entity(r: &str) -> NewEntity {
+        NewEntity { entity_ref: r.into(), body: json!({"kind": "Component", "metadata": {"name": r}}), line: 1, col: 1, relations: vec![] }
+    }
+
+    fn parsed(key: &str, refs: &[&str]) -> FileOutcome {
+        FileOutcome::Parsed { state: state(key), entities: refs.iter().map(|r| entity(r)).collect(), kept: vec![], diagnostics: vec![] }
+    }
+
+    fn claims(pairs: &[(&str, &str, bool)]) -> HashMap<String, Claim> {
+        pairs.iter().map(|(r, f, o)| (r.to_string(), Claim { file_key: f.to_string(), orphan: *o })).collect()
+    }
+
+    #[test]
+    fn first_claim_wins_and_conflict_is_reported_on_both() {
+        let changes = reconcile(&HashMap::new(), vec![parsed("b", &["x"]), parsed("a", &["x", "y"])]);
+        let upserted: Vec<(&str, &str)> = changes.upserts.iter().map(|e| (e.entity_ref.as_str(), e.file_key.as_str())).collect();
+        assert_eq!(upserted, vec![("x", "a"), ("y", "a")]);
+        assert_eq!(changes.conflicts, vec![Conflict { entity_ref: "x".into(), winner_file: "a".into(), loser_file: "b".into() }]);
+        assert_eq!(changes.diagnostics.len(), 1);
+        assert_eq!(changes.diagnostics[0].file, "b");
+    }
+
+    #[test]
+    fn stored_claims_win_over_new_files() {
+        let previous = claims(&[("x", "z", false)]);
+        let changes = reconcile(&previous, vec![FileOutcome::Unchanged { state: state("z") }, parsed("a", &["x"])]);
+        assert!(changes.upserts.is_empty());
+        assert_eq!(changes.conflicts[0].winner_file, "z");
+    }
+
+    #[test]
+    fn vanished_entities_become_orphans_and_can_be_reclaimed() {
+        let previous = claims(&[("x", "a", false), ("y", "a", false), ("z", "gone", false)]);
+        let changes = reconcile(&previous, vec![parsed("a", &["x"]), FileOutcome::Removed { key: "gone".into() }]);
+        assert_eq!(changes.orphaned, vec!["y".to_string(), "z".to_string()]);
+        // An orphan declared again by another file is claimed by it.
+        let previous = claims(&[("y", "a", true)]);
+        let changes = reconcile(&previous, vec![parsed("b", &["y"])]);
+        assert!(changes.orphaned.is_empty());
+        assert_eq!(changes.upserts[0].file_key, "b");
+    }
+
+    #[test]
+    fn failed_files_keep_their_entities_and_invalid_entities_are_kept() {
+        let previous = claims(&[("x", "a", false), ("y", "b", false)]);
+        let failed = FileOutcome::Failed { key: "a".into(), diagnostics: vec![] };
+        let with_kept = FileOutcome::Parsed { state: state("b"), entities: vec![], kept: vec!["y".into()], diagnostics: vec![] };
+        let changes = reconcile(&previous, vec![failed, with_kept]);
+        assert!(changes.orphaned.is_empty());
+        assert!(changes.upserts.is_empty());
+    }
+
+    #[test]
+    fn stored_bodies_carry_uid_etag_and_location() {
+        let changes = reconcile(&HashMap::new(), vec![parsed("file:/r/c.yaml", &["component:default/x"])]);
+        let body: Value = serde_json::from_str(&changes.upserts[0].body).unwrap();
+        assert_eq!(body["metadata"]["annotations"]["backstage.io/managed-by-location"], "file:/r/c.yaml");
+        assert_eq!(body["metadata"]["uid"].as_str().unwrap().len(), 36);
+        let again = reconcile(&HashMap::new(), vec![parsed("file:/r/c.yaml", &["component:default/x"])]);
+        assert_eq!(again.upserts[0].body, changes.upserts[0].body, "uid and etag are stable");
+    }
+}

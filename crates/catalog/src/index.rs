@@ -1,0 +1,366 @@
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+
+use kiosque_model::{EntityRef, RelationType, ANNOTATION_ORPHAN};
+use serde_json::Value;
+
+use crate::change::{Conflict, Snapshot, StoredEntity};
+use crate::diagnostic::Diagnostic;
+use crate::text;
+
+/// Position of an entity in the read model. Ids follow the order of the
+/// canonical references, so sorted id lists are sorted by reference.
+pub type EntityId = u32;
+
+/// Values longer than this are not indexed for equality filters (Backstage
+/// does the same); such filters fall back to scanning.
+const MAX_INDEXED_VALUE: usize = 200;
+
+/// Fields whose values are unique per entity or long prose: indexing them
+/// would cost memory for filters nobody runs, so they are matched by scanning.
+const UNINDEXED_VALUES: [&str; 7] = [
+    "metadata.uid",
+    "metadata.etag",
+    "metadata.description",
+    "metadata.annotations.backstage.io/managed-by-location",
+    "metadata.annotations.backstage.io/managed-by-origin-location",
+    "metadata.links.url",
+    "spec.definition",
+];
+
+/// Full-text fields, as bits: a match in the name weighs most.
+pub(crate) const FIELD_NAME: u8 = 1;
+pub(crate) const FIELD_TITLE: u8 = 2;
+pub(crate) const FIELD_TAG: u8 = 4;
+pub(crate) const FIELD_DESCRIPTION: u8 = 8;
+
+pub(crate) struct Entry {
+    pub(crate) entity_ref: Box<str>,
+    pub(crate) kind: Box<str>,
+    pub(crate) body: Box<str>,
+    pub(crate) file_key: Box<str>,
+    pub(crate) line: u32,
+    pub(crate) col: u32,
+    pub(crate) orphan: bool,
+    /// Relations from this entity: type and interned target reference.
+    pub(crate) relations: Vec<(RelationType, u32)>,
+}
+
+pub(crate) struct ValueSlot {
+    /// The value as first written, when it differs from its lower-case key.
+    display: Option<Box<str>>,
+    pub(crate) ids: Vec<EntityId>,
+}
+
+#[derive(Default)]
+pub(crate) struct KeyIndex {
+    /// Entities that have the key at all.
+    pub(crate) present: Vec<EntityId>,
+    pub(crate) values: HashMap<Box<str>, ValueSlot>,
+    /// False when values are not indexed: filters on this key scan.
+    pub(crate) indexed: bool,
+}
+
+impl KeyIndex {
+    pub(crate) fn display<'a>(&'a self, lower: &'a str) -> &'a str {
+        self.values.get(lower).and_then(|s| s.display.as_deref()).unwrap_or(lower)
+    }
+}
+
+/// The read model: every entity of a snapshot, indexed in memory.
+pub struct Catalog {
+    pub(crate) generation: u64,
+    pub(crate) entries: Vec<Entry>,
+    pub(crate) by_ref: HashMap<Box<str>, EntityId>,
+    /// Relation targets (which may name entities that do not exist).
+    pub(crate) targets: Vec<Box<str>>,
+    pub(crate) fields: HashMap<Box<str>, KeyIndex>,
+    /// Full-text tokens → (entity, fields where the token occurs).
+    pub(crate) words: BTreeMap<Box<str>, Vec<(EntityId, u8)>>,
+    pub(crate) conflicts: Vec<Conflict>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+/// One entity as the API returns it.
+pub struct EntityView<'a> {
+    pub id: EntityId,
+    pub entity_ref: &'a str,
+    pub file_key: &'a str,
+    pub line: u32,
+    pub col: u32,
+    pub orphan: bool,
+    catalog: &'a Catalog,
+}
+
+/// One relation as the API returns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelationView<'a> {
+    pub kind: RelationType,
+    pub target: &'a str,
+}
+
+impl<'a> EntityView<'a> {
+    /// The entity as Backstage returns it: the stored body with its
+    /// `relations` array appended.
+    pub fn to_json(&self) -> String {
+        let entry = &self.catalog.entries[self.id as usize];
+        let mut out = String::with_capacity(entry.body.len() + 64 * entry.relations.len() + 16);
+        let body = entry.body.trim_end();
+        out.push_str(&body[..body.len() - 1]);
+        out.push_str(if body.len() > 2 { ",\"relations\":[" } else { "\"relations\":[" });
+        for (i, (kind, target)) in entry.relations.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let target = &self.catalog.targets[*target as usize];
+            let (k, rest) = target.split_once(':').unwrap_or(("", target));
+            let (ns, name) = rest.split_once('/').unwrap_or(("default", rest));
+            let _ = write!(
+                out,
+                "{{\"type\":\"{}\",\"targetRef\":{},\"target\":{{\"kind\":{},\"namespace\":{},\"name\":{}}}}}",
+                kind.as_str(),
+                json_string(target),
+                json_string(k),
+                json_string(ns),
+                json_string(name)
+            );
+        }
+        out.push_str("]}");
+        out
+    }
+
+    /// The stored body, parsed.
+    pub fn value(&self) -> Value {
+        serde_json::from_str(&self.to_json()).unwrap_or(Value::Null)
+    }
+
+    pub fn kind(&self) -> &'a str {
+        &self.catalog.entries[self.id as usize].kind
+    }
+
+    pub fn relations(&self) -> impl Iterator<Item = RelationView<'a>> + 'a {
+        let catalog = self.catalog;
+        catalog.entries[self.id as usize]
+            .relations
+            .iter()
+            .map(move |(kind, target)| RelationView { kind: *kind, target: &catalog.targets[*target as usize] })
+    }
+}
+
+fn json_string(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_default()
+}
+
+impl Catalog {
+    /// Builds the read model from a snapshot. Relations are attached to their
+    /// source entity whichever entity declared them, de-duplicated.
+    pub fn build(snapshot: Snapshot) -> Catalog {
+        let Snapshot { generation, mut entities, conflicts, diagnostics } = snapshot;
+        entities.sort_by(|a, b| a.entity_ref.cmp(&b.entity_ref));
+        let mut catalog = Catalog {
+            generation,
+            entries: Vec::with_capacity(entities.len()),
+            by_ref: HashMap::with_capacity(entities.len()),
+            targets: Vec::new(),
+            fields: HashMap::new(),
+            words: BTreeMap::new(),
+            conflicts,
+            diagnostics,
+        };
+        let mut target_ids: HashMap<Box<str>, u32> = HashMap::new();
+        // First pass: entries and their ids, so relations can find their source.
+        let mut pending_relations = Vec::new();
+        for (id, stored) in entities.into_iter().enumerate() {
+            let StoredEntity { entity_ref, file_key, line, col, orphan, body, relations } = stored;
+            catalog.by_ref.insert(entity_ref.clone().into_boxed_str(), id as EntityId);
+            let kind = entity_ref.split(':').next().unwrap_or("").into();
+            catalog.entries.push(Entry {
+                entity_ref: entity_ref.into_boxed_str(),
+                kind,
+                body: body.into_boxed_str(),
+                file_key: file_key.into_boxed_str(),
+                line,
+                col,
+                orphan,
+                relations: Vec::new(),
+            });
+            pending_relations.push(relations);
+        }
+        for relations in pending_relations {
+            for relation in relations {
+                let (Some(&source), Some(kind)) = (catalog.by_ref.get(relation.source.as_str()), RelationType::parse(&relation.kind)) else {
+                    continue; // the source entity no longer exists
+                };
+                let next = catalog.targets.len() as u32;
+                let target = *target_ids.entry(relation.target.clone().into_boxed_str()).or_insert_with(|| {
+                    catalog.targets.push(relation.target.into_boxed_str());
+                    next
+                });
+                let list = &mut catalog.entries[source as usize].relations;
+                if !list.contains(&(kind, target)) {
+                    list.push((kind, target));
+                }
+            }
+        }
+        for id in 0..catalog.entries.len() {
+            catalog.entries[id].relations.sort_by(|a, b| (a.0.as_str(), &catalog.targets[a.1 as usize]).cmp(&(b.0.as_str(), &catalog.targets[b.1 as usize])));
+            if catalog.entries[id].orphan {
+                mark_orphan(&mut catalog.entries[id].body);
+            }
+            catalog.index_entity(id as EntityId);
+        }
+        catalog
+    }
+
+    fn index_entity(&mut self, id: EntityId) {
+        let entry = &self.entries[id as usize];
+        let Ok(value) = serde_json::from_str::<Value>(&entry.body) else { return };
+        let mut pairs: Vec<(String, String)> = Vec::with_capacity(32);
+        flatten("", &value, &mut pairs);
+        if value.pointer("/metadata/namespace").is_none() {
+            pairs.push(("metadata.namespace".into(), "default".into()));
+        }
+        for (kind, target) in &entry.relations {
+            pairs.push((format!("relations.{}", kind.as_str().to_ascii_lowercase()), self.targets[*target as usize].to_string()));
+        }
+        for (key, display) in pairs {
+            let index = self.fields.entry(key.clone().into_boxed_str()).or_insert_with(|| KeyIndex {
+                indexed: !UNINDEXED_VALUES.contains(&key.as_str()),
+                ..KeyIndex::default()
+            });
+            if index.present.last() != Some(&id) {
+                index.present.push(id);
+            }
+            if !index.indexed || display.len() > MAX_INDEXED_VALUE {
+                continue;
+            }
+            let lower = display.to_lowercase();
+            let slot = index.values.entry(lower.clone().into_boxed_str()).or_insert_with(|| ValueSlot {
+                display: (display != lower).then(|| display.into_boxed_str()),
+                ids: Vec::new(),
+            });
+            if slot.ids.last() != Some(&id) {
+                slot.ids.push(id);
+            }
+        }
+
+        let metadata = value.get("metadata");
+        let text_of = |field: &str| metadata.and_then(|m| m.get(field)).and_then(Value::as_str).unwrap_or("");
+        let mut found: HashMap<String, u8> = HashMap::new();
+        for (field, bit) in [("name", FIELD_NAME), ("title", FIELD_TITLE), ("description", FIELD_DESCRIPTION)] {
+            for token in text::tokens(text_of(field)) {
+                *found.entry(token).or_default() |= bit;
+            }
+        }
+        if let Some(Value::Array(tags)) = metadata.and_then(|m| m.get("tags")) {
+            for tag in tags.iter().filter_map(Value::as_str) {
+                for token in text::tokens(tag) {
+                    *found.entry(token).or_default() |= FIELD_TAG;
+                }
+            }
+        }
+        for (token, fields) in found {
+            self.words.entry(token.into_boxed_str()).or_default().push((id, fields));
+        }
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn get(&self, id: EntityId) -> Option<EntityView<'_>> {
+        let entry = self.entries.get(id as usize)?;
+        Some(EntityView {
+            id,
+            entity_ref: &entry.entity_ref,
+            file_key: &entry.file_key,
+            line: entry.line,
+            col: entry.col,
+            orphan: entry.orphan,
+            catalog: self,
+        })
+    }
+
+    /// Looks an entity up by reference, in any case.
+    pub fn by_ref(&self, entity_ref: &EntityRef) -> Option<EntityView<'_>> {
+        self.get(*self.by_ref.get(entity_ref.to_string().as_str())?)
+    }
+
+    pub fn by_ref_text(&self, text: &str) -> Option<EntityView<'_>> {
+        let parsed = EntityRef::parse(text, None, None).ok()?;
+        self.by_ref(&parsed)
+    }
+
+    pub fn orphans(&self) -> impl Iterator<Item = EntityView<'_>> {
+        (0..self.entries.len() as EntityId).filter(|&id| self.entries[id as usize].orphan).filter_map(|id| self.get(id))
+    }
+
+    pub fn conflicts(&self) -> &[Conflict] {
+        &self.conflicts
+    }
+
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// Relation targets that name no entity of the catalog.
+    pub fn dangling_targets(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self.targets.iter().filter(|t| !self.by_ref.contains_key(&**t)).map(|t| &**t).collect();
+        out.sort();
+        out
+    }
+
+    /// Entity counts per kind, for metrics.
+    pub fn counts_by_kind(&self) -> Vec<(String, usize)> {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for entry in &self.entries {
+            *counts.entry(&entry.kind).or_default() += 1;
+        }
+        counts.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    }
+}
+
+/// Adds Backstage's orphan annotation to a stored body.
+fn mark_orphan(body: &mut Box<str>) {
+    if let Ok(mut value) = serde_json::from_str::<Value>(body) {
+        if let Some(metadata) = value.get_mut("metadata").and_then(Value::as_object_mut) {
+            let annotations = metadata.entry("annotations").or_insert_with(|| Value::Object(Default::default()));
+            if let Some(a) = annotations.as_object_mut() {
+                a.insert(ANNOTATION_ORPHAN.into(), Value::String("true".into()));
+            }
+        }
+        *body = value.to_string().into_boxed_str();
+    }
+}
+
+/// Flattens an entity into `dotted.key = value` pairs, as Backstage's search
+/// table does: arrays contribute each item under the same key.
+pub(crate) fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                if prefix.is_empty() && k == "relations" {
+                    continue;
+                }
+                let key = if prefix.is_empty() { k.to_ascii_lowercase() } else { format!("{prefix}.{}", k.to_ascii_lowercase()) };
+                flatten(&key, v, out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                flatten(prefix, item, out);
+            }
+        }
+        Value::Null => {}
+        Value::String(s) => out.push((prefix.to_string(), s.clone())),
+        other => out.push((prefix.to_string(), other.to_string())),
+    }
+}

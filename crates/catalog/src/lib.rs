@@ -1,0 +1,25 @@
+//! The catalog's domain, between ingestion and storage on one side and the
+//! API on the other.
+//!
+//! - [`reconcile`] turns what ingestion found in changed files into one
+//!   [`ChangeSet`]: upserts, orphans and conflicts, decided against the
+//!   claims already stored. The store applies it in one transaction.
+//! - [`Catalog`] is the read model: every entity of a stored [`Snapshot`]
+//!   indexed in memory for lookups by reference, Backstage-style filters,
+//!   full-text search, facets and relation graphs.
+//!
+//! No I/O happens here.
+
+mod change;
+mod diagnostic;
+mod index;
+mod query;
+mod text;
+
+pub use change::{
+    reconcile, ChangeSet, Claim, Conflict, FileOutcome, FileState, NewEntity, StoredEntity, StoredRelation,
+    Snapshot, Dependency,
+};
+pub use diagnostic::Diagnostic;
+pub use index::{Catalog, EntityId, EntityView, RelationView};
+pub use query::{Filter, FilterSet, Order, Page, Query, QueryError, GraphEdge, Graph};

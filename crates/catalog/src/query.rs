@@ -1,0 +1,415 @@
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::fmt;
+
+use kiosque_model::RelationType;
+use serde_json::Value;
+
+use crate::index::{flatten, Catalog, EntityId, KeyIndex, FIELD_DESCRIPTION, FIELD_NAME, FIELD_TAG, FIELD_TITLE};
+use crate::text;
+
+/// One condition: the key exists, or equals one of the values (case-insensitive).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filter {
+    pub key: String,
+    pub values: Vec<String>,
+}
+
+/// Conditions that must all hold (Backstage: one `filter=` parameter).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FilterSet {
+    pub filters: Vec<Filter>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryError {
+    BadFilter(String),
+    BadCursor,
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            QueryError::BadFilter(text) => write!(f, "invalid filter \"{text}\": expected key=value pairs separated by commas"),
+            QueryError::BadCursor => write!(f, "invalid or expired cursor"),
+        }
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+impl FilterSet {
+    /// Parses Backstage's syntax: `kind=component,spec.lifecycle=production`;
+    /// a key without `=` only requires the key to exist; a key repeated in
+    /// one set accepts any of its values.
+    pub fn parse(text: &str) -> Result<FilterSet, QueryError> {
+        let mut filters: Vec<Filter> = Vec::new();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (key, value) = match part.split_once('=') {
+                Some((k, v)) => (k.trim(), Some(v.trim())),
+                None => (part, None),
+            };
+            if key.is_empty() {
+                return Err(QueryError::BadFilter(text.to_string()));
+            }
+            let key = key.to_ascii_lowercase();
+            let filter = match filters.iter().position(|f| f.key == key) {
+                Some(i) => &mut filters[i],
+                None => {
+                    filters.push(Filter { key, values: Vec::new() });
+                    filters.last_mut().expect("just pushed")
+                }
+            };
+            if let Some(v) = value {
+                filter.values.push(v.to_lowercase());
+            }
+        }
+        Ok(FilterSet { filters })
+    }
+}
+
+/// Sort order: a field (dotted key) and a direction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Order {
+    pub field: String,
+    pub descending: bool,
+}
+
+/// A list query. Filter sets are alternatives (OR); `text` keeps entities
+/// whose name, title, description or tags contain every word (as a prefix).
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    pub filters: Vec<FilterSet>,
+    pub text: Option<String>,
+    pub order: Option<Order>,
+    /// Resume after this sort position (from a previous page's cursor).
+    pub after: Option<(String, String)>,
+    pub limit: Option<usize>,
+    pub offset: usize,
+}
+
+/// One page of results; `next` is the sort position to resume after.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub ids: Vec<EntityId>,
+    pub total: usize,
+    pub next: Option<(String, String)>,
+}
+
+/// An entity's neighbourhood: references reached and the relations followed.
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    pub nodes: Vec<String>,
+    pub edges: Vec<GraphEdge>,
+    pub truncated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphEdge {
+    pub source: String,
+    pub kind: RelationType,
+    pub target: String,
+}
+
+const MISSING_LAST: &str = "\u{10ffff}";
+
+impl Catalog {
+    /// Entities matching the filter sets (all entities when there are none), in id order.
+    pub fn filter(&self, sets: &[FilterSet]) -> Vec<EntityId> {
+        if sets.is_empty() {
+            return (0..self.entries.len() as EntityId).collect();
+        }
+        let mut result: Vec<EntityId> = Vec::new();
+        for set in sets {
+            result = union(&result, &self.match_set(set));
+        }
+        result
+    }
+
+    fn match_set(&self, set: &FilterSet) -> Vec<EntityId> {
+        // Cheapest conditions first: they bound the scan of the others.
+        let mut lists: Vec<Vec<EntityId>> = Vec::new();
+        let mut scans: Vec<&crate::query::Filter> = Vec::new();
+        for filter in &set.filters {
+            match self.fields.get(filter.key.as_str()) {
+                None => return Vec::new(),
+                Some(index) => match postings(index, filter) {
+                    Some(ids) => lists.push(ids),
+                    None => scans.push(filter),
+                },
+            }
+        }
+        lists.sort_by_key(Vec::len);
+        let mut current: Option<Vec<EntityId>> = None;
+        for list in lists {
+            current = Some(match current {
+                None => list,
+                Some(c) => intersect(&c, &list),
+            });
+        }
+        let mut current = current.unwrap_or_else(|| {
+            // Only scan-type filters: start from the entities having the first key.
+            scans.first().and_then(|f| self.fields.get(f.key.as_str())).map(|i| i.present.clone()).unwrap_or_default()
+        });
+        if !scans.is_empty() {
+            current.retain(|&id| scans.iter().all(|f| self.scan_match(id, f)));
+        }
+        current
+    }
+
+    fn scan_match(&self, id: EntityId, filter: &Filter) -> bool {
+        let Ok(value) = serde_json::from_str::<Value>(&self.entries[id as usize].body) else { return false };
+        let mut pairs = Vec::new();
+        flatten("", &value, &mut pairs);
+        pairs.iter().any(|(k, v)| *k == filter.key && (filter.values.is_empty() || filter.values.iter().any(|w| v.to_lowercase() == *w)))
+    }
+
+    /// Entities containing every word of `text`, with a relevance score
+    /// (name over title over tags over description, exact words over prefixes).
+    pub fn search(&self, text: &str) -> Vec<(EntityId, u32)> {
+        let terms: Vec<String> = text::tokens(text).collect();
+        if terms.is_empty() {
+            return Vec::new();
+        }
+        let mut scores: Option<HashMap<EntityId, u32>> = None;
+        for term in &terms {
+            let mut term_scores: HashMap<EntityId, u32> = HashMap::new();
+            for (word, postings) in self.words.range::<str, _>((std::ops::Bound::Included(term.as_str()), std::ops::Bound::Unbounded)) {
+                if !word.starts_with(term.as_str()) {
+                    break;
+                }
+                let exact = **word == *term.as_str();
+                for &(id, fields) in postings {
+                    let mut score = 0;
+                    for (bit, weight) in [(FIELD_NAME, 16), (FIELD_TITLE, 8), (FIELD_TAG, 4), (FIELD_DESCRIPTION, 2)] {
+                        if fields & bit != 0 {
+                            score += if exact { weight * 2 } else { weight };
+                        }
+                    }
+                    let best = term_scores.entry(id).or_default();
+                    *best = (*best).max(score);
+                }
+            }
+            scores = Some(match scores {
+                None => term_scores,
+                Some(previous) => previous.into_iter().filter_map(|(id, s)| term_scores.get(&id).map(|t| (id, s + t))).collect(),
+            });
+        }
+        let mut ranked: Vec<(EntityId, u32)> = scores.unwrap_or_default().into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked
+    }
+
+    /// Runs a list query and returns one page.
+    pub fn query(&self, query: &Query) -> Page {
+        let mut ids = self.filter(&query.filters);
+        if let Some(text) = query.text.as_deref().filter(|t| !t.trim().is_empty()) {
+            let mut found: Vec<EntityId> = self.search(text).into_iter().map(|(id, _)| id).collect();
+            found.sort_unstable();
+            ids = intersect(&ids, &found);
+        }
+        let total = ids.len();
+        let keyed = self.sort_keys(ids, query.order.as_ref());
+        let start = match &query.after {
+            Some(after) => keyed.partition_point(|(k, id)| (k.as_str(), &*self.entries[*id as usize].entity_ref) <= (after.0.as_str(), after.1.as_str())),
+            None => 0,
+        } + query.offset;
+        let limit = query.limit.unwrap_or(usize::MAX);
+        let page: Vec<(String, EntityId)> = keyed.into_iter().skip(start).take(limit.saturating_add(1)).collect();
+        let has_more = page.len() > limit;
+        let page: Vec<(String, EntityId)> = page.into_iter().take(limit).collect();
+        let next = if has_more {
+            page.last().map(|(k, id)| (k.clone(), self.entries[*id as usize].entity_ref.to_string()))
+        } else {
+            None
+        };
+        Page { ids: page.into_iter().map(|(_, id)| id).collect(), total, next }
+    }
+
+    /// Pairs ids with their sort value, ordered by (value, reference); for a
+    /// descending order the value's bytes are inverted so one comparison serves both.
+    fn sort_keys(&self, ids: Vec<EntityId>, order: Option<&Order>) -> Vec<(String, EntityId)> {
+        let Some(order) = order else {
+            return ids.into_iter().map(|id| (String::new(), id)).collect();
+        };
+        let key = order.field.to_ascii_lowercase();
+        let mut values: HashMap<EntityId, &str> = HashMap::new();
+        if let Some(index) = self.fields.get(key.as_str()).filter(|i| i.indexed) {
+            for (value, slot) in &index.values {
+                for id in &slot.ids {
+                    let e = values.entry(*id).or_insert(value);
+                    if **value < **e {
+                        *e = value;
+                    }
+                }
+            }
+        }
+        let mut keyed: Vec<(String, EntityId)> = ids
+            .into_iter()
+            .map(|id| {
+                let value = values.get(&id).map(|v| v.to_string()).unwrap_or_else(|| MISSING_LAST.to_string());
+                (if order.descending { invert(&value) } else { value }, id)
+            })
+            .collect();
+        keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        keyed
+    }
+
+    /// Counts per value of a field, over the given entities (all when `None`),
+    /// most frequent first. Values keep their original spelling.
+    pub fn facets(&self, key: &str, within: Option<&[EntityId]>) -> Vec<(String, usize)> {
+        let key = key.to_ascii_lowercase();
+        let Some(index) = self.fields.get(key.as_str()) else { return Vec::new() };
+        let mut counts: Vec<(String, usize)> = if index.indexed {
+            index
+                .values
+                .iter()
+                .map(|(value, slot)| {
+                    let count = match within {
+                        None => slot.ids.len(),
+                        Some(ids) => intersect_count(ids, &slot.ids),
+                    };
+                    (index.display(value).to_string(), count)
+                })
+                .filter(|(_, c)| *c > 0)
+                .collect()
+        } else {
+            self.scan_facets(&key, index, within)
+        };
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        counts
+    }
+
+    fn scan_facets(&self, key: &str, index: &KeyIndex, within: Option<&[EntityId]>) -> Vec<(String, usize)> {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        let ids: Vec<EntityId> = match within {
+            Some(ids) => intersect(ids, &index.present),
+            None => index.present.clone(),
+        };
+        for id in ids {
+            let Ok(value) = serde_json::from_str::<Value>(&self.entries[id as usize].body) else { continue };
+            let mut pairs = Vec::new();
+            flatten("", &value, &mut pairs);
+            let distinct: HashSet<String> = pairs.into_iter().filter(|(k, _)| k == key).map(|(_, v)| v).collect();
+            for v in distinct {
+                *counts.entry(v).or_default() += 1;
+            }
+        }
+        counts.into_iter().collect()
+    }
+
+    /// The relation graph around an entity, breadth first, to `depth` hops,
+    /// following only `kinds` when given. Stops at `max_nodes`.
+    pub fn graph(&self, root: EntityId, depth: usize, kinds: &[RelationType], max_nodes: usize) -> Graph {
+        let mut graph = Graph::default();
+        let root_ref = self.entries[root as usize].entity_ref.to_string();
+        let mut seen: HashSet<String> = HashSet::from([root_ref.clone()]);
+        graph.nodes.push(root_ref.clone());
+        let mut queue = VecDeque::from([(root_ref, 0usize)]);
+        while let Some((node, d)) = queue.pop_front() {
+            if d >= depth {
+                continue;
+            }
+            let Some(&id) = self.by_ref.get(node.as_str()) else { continue };
+            for (kind, target) in &self.entries[id as usize].relations {
+                if !kinds.is_empty() && !kinds.contains(kind) {
+                    continue;
+                }
+                let target = self.targets[*target as usize].to_string();
+                if !seen.contains(&target) {
+                    if graph.nodes.len() >= max_nodes {
+                        graph.truncated = true;
+                        continue;
+                    }
+                    seen.insert(target.clone());
+                    graph.nodes.push(target.clone());
+                    queue.push_back((target.clone(), d + 1));
+                }
+                graph.edges.push(GraphEdge { source: node.clone(), kind: *kind, target });
+            }
+        }
+        graph
+    }
+}
+
+fn postings(index: &KeyIndex, filter: &Filter) -> Option<Vec<EntityId>> {
+    if filter.values.is_empty() {
+        return Some(index.present.clone());
+    }
+    if !index.indexed || filter.values.iter().any(|v| v.len() > 200) {
+        return None;
+    }
+    let mut out: Vec<EntityId> = Vec::new();
+    for value in &filter.values {
+        if let Some(slot) = index.values.get(value.as_str()) {
+            out = union(&out, &slot.ids);
+        }
+    }
+    Some(out)
+}
+
+fn invert(value: &str) -> String {
+    value.chars().map(|c| char::from_u32(0x10ffff - c as u32).unwrap_or(c)).collect()
+}
+
+pub(crate) fn intersect(a: &[EntityId], b: &[EntityId]) -> Vec<EntityId> {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let mut out = Vec::with_capacity(small.len());
+    if small.len() * 16 < large.len() {
+        for id in small {
+            if large.binary_search(id).is_ok() {
+                out.push(*id);
+            }
+        }
+        return out;
+    }
+    let (mut i, mut j) = (0, 0);
+    while i < small.len() && j < large.len() {
+        match small[i].cmp(&large[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(small[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+fn intersect_count(a: &[EntityId], b: &[EntityId]) -> usize {
+    intersect(a, b).len()
+}
+
+fn union(a: &[EntityId], b: &[EntityId]) -> Vec<EntityId> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let next = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x == y => {
+                i += 1;
+                j += 1;
+                *x
+            }
+            (Some(x), Some(y)) if x < y => {
+                i += 1;
+                *x
+            }
+            (Some(_), Some(y)) => {
+                j += 1;
+                *y
+            }
+            (Some(x), None) => {
+                i += 1;
+                *x
+            }
+            (None, Some(y)) => {
+                j += 1;
+                *y
+            }
+            (None, None) => break,
+        };
+        out.push(next);
+    }
+    out
+}
