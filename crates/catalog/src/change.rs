@@ -45,13 +45,16 @@ pub struct NewEntity {
     pub line: u32,
     pub col: u32,
     pub relations: Vec<Relation>,
+    /// Every reference the entity writes, with where: `(line, col, target)`.
+    pub references: Vec<(u32, u32, String)>,
 }
 
 /// What ingestion found for one file.
 #[derive(Debug, Clone)]
 pub enum FileOutcome {
-    /// Same content as stored: its entities stay as they are.
-    Unchanged { state: FileState },
+    /// Same content as stored: its entities stay as they are. `touched`
+    /// says the state itself changed (a new mtime) and must be written.
+    Unchanged { state: FileState, touched: bool },
     /// New content, parsed. `kept` lists references whose new version is
     /// invalid: their stored version is kept rather than lost.
     Parsed { state: FileState, entities: Vec<NewEntity>, kept: Vec<String>, diagnostics: Vec<Diagnostic> },
@@ -64,7 +67,7 @@ pub enum FileOutcome {
 impl FileOutcome {
     pub fn key(&self) -> &str {
         match self {
-            FileOutcome::Unchanged { state } | FileOutcome::Parsed { state, .. } => &state.key,
+            FileOutcome::Unchanged { state, .. } | FileOutcome::Parsed { state, .. } => &state.key,
             FileOutcome::Failed { key, .. } | FileOutcome::Removed { key } => key,
         }
     }
@@ -129,7 +132,8 @@ pub struct ChangeSet {
     /// Files whose conflicts and diagnostics are replaced by the ones below.
     pub reprocessed_files: Vec<String>,
     pub conflicts: Vec<Conflict>,
-    pub diagnostics: Vec<Diagnostic>,
+    /// Diagnostics with the key of the file they belong to.
+    pub diagnostics: Vec<(String, Diagnostic)>,
 }
 
 impl ChangeSet {
@@ -186,29 +190,36 @@ pub fn reconcile(previous: &HashMap<String, Claim>, mut outcomes: Vec<FileOutcom
 
     for outcome in &outcomes {
         match outcome {
-            FileOutcome::Unchanged { state } => changes.files.push(state.clone()),
+            FileOutcome::Unchanged { state, touched } => {
+                if *touched {
+                    changes.files.push(state.clone());
+                }
+            }
             FileOutcome::Removed { key } => {
                 changes.removed_files.push(key.clone());
                 changes.reprocessed_files.push(key.clone());
             }
             FileOutcome::Failed { key, diagnostics } => {
                 changes.reprocessed_files.push(key.clone());
-                changes.diagnostics.extend(diagnostics.iter().cloned());
+                changes.diagnostics.extend(diagnostics.iter().map(|d| (key.clone(), d.clone())));
             }
             FileOutcome::Parsed { state, entities, diagnostics, .. } => {
                 changes.files.push(state.clone());
                 changes.reprocessed_files.push(state.key.clone());
-                changes.diagnostics.extend(diagnostics.iter().cloned());
+                changes.diagnostics.extend(diagnostics.iter().map(|d| (state.key.clone(), d.clone())));
                 let mut seen_here: HashSet<&str> = HashSet::new();
                 for entity in entities {
                     if !seen_here.insert(entity.entity_ref.as_str()) {
-                        changes.diagnostics.push(Diagnostic {
-                            file: state.key.clone(),
-                            line: entity.line,
-                            col: entity.col,
-                            severity: Severity::Error,
-                            message: format!("{} is declared twice in this file; the first declaration is used", entity.entity_ref),
-                        });
+                        changes.diagnostics.push((
+                            state.key.clone(),
+                            Diagnostic {
+                                file: display_key(&state.key).to_string(),
+                                line: entity.line,
+                                col: entity.col,
+                                severity: Severity::Error,
+                                message: format!("{} is declared twice in this file; the first declaration is used", entity.entity_ref),
+                            },
+                        ));
                         continue;
                     }
                     match claims.get(&entity.entity_ref) {
@@ -218,17 +229,20 @@ pub fn reconcile(previous: &HashMap<String, Claim>, mut outcomes: Vec<FileOutcom
                                 winner_file: claim.file_key.clone(),
                                 loser_file: state.key.clone(),
                             });
-                            changes.diagnostics.push(Diagnostic {
-                                file: state.key.clone(),
-                                line: entity.line,
-                                col: entity.col,
-                                severity: Severity::Error,
-                                message: format!(
-                                    "{} is already declared by {}; the first claim wins, this one is ignored",
-                                    entity.entity_ref,
-                                    display_key(&claim.file_key)
-                                ),
-                            });
+                            changes.diagnostics.push((
+                                state.key.clone(),
+                                Diagnostic {
+                                    file: display_key(&state.key).to_string(),
+                                    line: entity.line,
+                                    col: entity.col,
+                                    severity: Severity::Error,
+                                    message: format!(
+                                        "{} is already declared by {}; the first claim wins, this one is ignored",
+                                        entity.entity_ref,
+                                        display_key(&claim.file_key)
+                                    ),
+                                },
+                            ));
                         }
                         _ => {
                             orphaned.remove(&entity.entity_ref);
@@ -305,7 +319,7 @@ mod tests {
     }
 
     fn entity(r: &str) -> NewEntity {
-        NewEntity { entity_ref: r.into(), body: json!({"kind": "Component", "metadata": {"name": r}}), line: 1, col: 1, relations: vec![] }
+        NewEntity { entity_ref: r.into(), body: json!({"kind": "Component", "metadata": {"name": r}}), line: 1, col: 1, relations: vec![], references: vec![] }
     }
 
     fn parsed(key: &str, refs: &[&str]) -> FileOutcome {
@@ -323,13 +337,13 @@ mod tests {
         assert_eq!(upserted, vec![("x", "a"), ("y", "a")]);
         assert_eq!(changes.conflicts, vec![Conflict { entity_ref: "x".into(), winner_file: "a".into(), loser_file: "b".into() }]);
         assert_eq!(changes.diagnostics.len(), 1);
-        assert_eq!(changes.diagnostics[0].file, "b");
+        assert_eq!(changes.diagnostics[0].0, "b");
     }
 
     #[test]
     fn stored_claims_win_over_new_files() {
         let previous = claims(&[("x", "z", false)]);
-        let changes = reconcile(&previous, vec![FileOutcome::Unchanged { state: state("z") }, parsed("a", &["x"])]);
+        let changes = reconcile(&previous, vec![FileOutcome::Unchanged { state: state("z"), touched: false }, parsed("a", &["x"])]);
         assert!(changes.upserts.is_empty());
         assert_eq!(changes.conflicts[0].winner_file, "z");
     }

@@ -17,7 +17,7 @@ mod query;
 mod text;
 
 pub use change::{
-    reconcile, ChangeSet, Claim, Conflict, FileOutcome, FileState, NewEntity, StoredEntity, StoredRelation,
+    display_key, reconcile, ChangeSet, Claim, Conflict, FileOutcome, FileState, NewEntity, StoredEntity, StoredRelation,
     Snapshot, Dependency,
 };
 pub use diagnostic::Diagnostic;

@@ -6,9 +6,10 @@ use serde_json::{json, Value};
 
 fn new_entity(value: Value) -> NewEntity {
     let entity = Entity::from_value(value.clone()).unwrap();
-    let (relations, problems) = derive_relations(&entity);
-    assert!(problems.is_empty());
-    NewEntity { entity_ref: entity.entity_ref().unwrap().to_string(), body: value, line: 1, col: 1, relations }
+    let derived = derive_relations(&entity);
+    assert!(derived.problems.is_empty());
+    let relations = derived.relations;
+    NewEntity { entity_ref: entity.entity_ref().unwrap().to_string(), body: value, line: 1, col: 1, relations, references: vec![] }
 }
 
 fn component(name: &str, owner: &str, lifecycle: &str, tags: &[&str], title: &str) -> Value {

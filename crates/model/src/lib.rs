@@ -22,7 +22,7 @@ pub use names::{
     is_valid_label_value, is_valid_namespace, is_valid_object_name, is_valid_tag,
 };
 pub use problem::{Problem, Severity};
-pub use relations::{derive_relations, Relation, RelationType, InteractionMode};
+pub use relations::{derive_relations, Derived, InteractionMode, Relation, RelationType};
 pub use validate::{validate_entity, KNOWN_KINDS, TEAM_TOPOLOGIES_TYPES};
 
 /// The namespace used when an entity or reference names none.

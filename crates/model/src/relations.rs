@@ -135,22 +135,32 @@ pub struct Relation {
     pub target: EntityRef,
 }
 
+/// What an entity's spec declares: its relations (both directions), each
+/// reference with the JSON pointer of the field it was written in, and the
+/// references that could not be parsed.
+#[derive(Debug, Clone, Default)]
+pub struct Derived {
+    pub relations: Vec<Relation>,
+    pub references: Vec<(String, EntityRef)>,
+    pub problems: Vec<Problem>,
+}
+
 /// Collects relations of one entity, always in both directions, de-duplicated.
 struct Collector<'a> {
     me: &'a EntityRef,
     namespace: &'a str,
-    relations: Vec<Relation>,
-    problems: Vec<Problem>,
+    out: Derived,
 }
 
 impl Collector<'_> {
-    fn add(&mut self, kind: RelationType, target: EntityRef) {
+    fn add(&mut self, pointer: String, kind: RelationType, target: EntityRef) {
+        self.out.references.push((pointer, target.clone()));
         for relation in [
             Relation { source: self.me.clone(), kind, target: target.clone() },
             Relation { source: target, kind: kind.inverse(), target: self.me.clone() },
         ] {
-            if !self.relations.contains(&relation) {
-                self.relations.push(relation);
+            if !self.out.relations.contains(&relation) {
+                self.out.relations.push(relation);
             }
         }
     }
@@ -159,7 +169,7 @@ impl Collector<'_> {
         match EntityRef::parse(text, default_kind, Some(self.namespace)) {
             Ok(target) => Some(target),
             Err(err) => {
-                self.problems.push(Problem::error(pointer, err.to_string()));
+                self.out.problems.push(Problem::error(pointer, err.to_string()));
                 None
             }
         }
@@ -168,8 +178,9 @@ impl Collector<'_> {
     /// A single-reference spec field (`owner`, `system`…); type errors are the validator's job.
     fn one(&mut self, spec: &serde_json::Map<String, Value>, field: &str, default_kind: Option<&str>, kind: RelationType) {
         if let Some(Value::String(text)) = spec.get(field) {
-            if let Some(target) = self.parse_ref(format!("/spec/{field}"), text, default_kind) {
-                self.add(kind, target);
+            let pointer = format!("/spec/{field}");
+            if let Some(target) = self.parse_ref(pointer.clone(), text, default_kind) {
+                self.add(pointer, kind, target);
             }
         }
     }
@@ -178,8 +189,9 @@ impl Collector<'_> {
         if let Some(Value::Array(items)) = spec.get(field) {
             for (i, item) in items.iter().enumerate() {
                 if let Value::String(text) = item {
-                    if let Some(target) = self.parse_ref(format!("/spec/{field}/{i}"), text, default_kind) {
-                        self.add(kind, target);
+                    let pointer = format!("/spec/{field}/{i}");
+                    if let Some(target) = self.parse_ref(pointer.clone(), text, default_kind) {
+                        self.add(pointer, kind, target);
                     }
                 }
             }
@@ -192,13 +204,13 @@ impl Collector<'_> {
 /// plus Team Topologies interactions declared by Groups in `spec.interactions`.
 ///
 /// References that cannot be parsed are reported as problems and skipped.
-pub fn derive_relations(entity: &Entity) -> (Vec<Relation>, Vec<Problem>) {
+pub fn derive_relations(entity: &Entity) -> Derived {
     let Some(me) = entity.entity_ref() else {
-        return (Vec::new(), Vec::new());
+        return Derived::default();
     };
-    let mut c = Collector { me: &me, namespace: entity.namespace(), relations: Vec::new(), problems: Vec::new() };
+    let mut c = Collector { me: &me, namespace: entity.namespace(), out: Derived::default() };
     let Some(spec) = entity.spec() else {
-        return (c.relations, c.problems);
+        return c.out;
     };
     use RelationType::*;
     match me.kind() {
@@ -240,7 +252,7 @@ pub fn derive_relations(entity: &Entity) -> (Vec<Relation>, Vec<Problem>) {
         }
         _ => {}
     }
-    (c.relations, c.problems)
+    c.out
 }
 
 /// `spec.interactions: [{with, mode, role?}]`. By default the declaring team is
@@ -258,7 +270,7 @@ fn interactions(c: &mut Collector<'_>, spec: &serde_json::Map<String, Value>) {
             continue;
         };
         let Some(mode) = InteractionMode::parse(mode_text) else {
-            c.problems.push(Problem::warning(
+            c.out.problems.push(Problem::warning(
                 format!("{at}/mode"),
                 format!(
                     "unknown interaction mode \"{mode_text}\": Team Topologies has exactly three (collaboration, facilitating, x-as-a-service); ignored"
@@ -274,7 +286,7 @@ fn interactions(c: &mut Collector<'_>, spec: &serde_json::Map<String, Value>) {
             (InteractionMode::Facilitating, None | Some("facilitated")) => RelationType::FacilitatedBy,
             (InteractionMode::Facilitating, Some("facilitator")) => RelationType::Facilitates,
             (_, Some(other)) => {
-                c.problems.push(Problem::warning(
+                c.out.problems.push(Problem::warning(
                     format!("{at}/role"),
                     format!("role \"{other}\" does not fit mode \"{mode_text}\" (x-as-a-service: consumer|provider, facilitating: facilitated|facilitator, collaboration: none); ignored"),
                 ));
@@ -282,7 +294,7 @@ fn interactions(c: &mut Collector<'_>, spec: &serde_json::Map<String, Value>) {
             }
         };
         if let Some(target) = c.parse_ref(format!("{at}/with"), with, Some("group")) {
-            c.add(kind, target);
+            c.add(format!("{at}/with"), kind, target);
         }
     }
 }
@@ -294,7 +306,7 @@ mod tests {
 
     fn relations_of(value: Value) -> (Vec<String>, Vec<Problem>) {
         let entity = Entity::from_value(value).unwrap();
-        let (relations, problems) = derive_relations(&entity);
+        let Derived { relations, problems, .. } = derive_relations(&entity);
         let mut lines: Vec<String> = relations
             .iter()
             .map(|r| format!("{} {} {}", r.source, r.kind.as_str(), r.target))

@@ -1,0 +1,291 @@
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use globset::{GlobBuilder, GlobMatcher};
+use kiosque_catalog::Diagnostic;
+use kiosque_model::Severity;
+
+use crate::ScanOptions;
+
+/// How a location is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LocationKind {
+    /// A file, a directory (every `*.yaml`/`*.yml` below it) or a glob.
+    File,
+    /// `REPO[?ref=REF][&path=GLOB]`: a local git repository read at a ref.
+    Git,
+}
+
+impl LocationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LocationKind::File => "file",
+            LocationKind::Git => "git",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "file" => Some(LocationKind::File),
+            "git" => Some(LocationKind::Git),
+            _ => None,
+        }
+    }
+}
+
+/// A registered source of descriptor files.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Location {
+    pub kind: LocationKind,
+    pub target: String,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.kind.as_str(), self.target)
+    }
+}
+
+/// One file to read, and how it was reached.
+#[derive(Debug, Clone)]
+pub(crate) struct Pending {
+    pub key: String,
+    /// The path as people read it, for diagnostics.
+    pub display: String,
+    /// The registered location's key.
+    pub origin: String,
+    /// Reached by name (a file target) rather than by a directory walk or a
+    /// glob: such a file must be a descriptor.
+    pub explicit: bool,
+    /// Files whose Location entities led here, to detect cycles.
+    pub chain: Vec<String>,
+    /// Where `$text` placeholders may read from.
+    pub root: PathBuf,
+    pub source: FileSource,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum FileSource {
+    Disk(PathBuf),
+    #[cfg(feature = "git")]
+    Git { target: crate::git::GitTarget, path: String, content: Result<Vec<u8>, String> },
+}
+
+pub(crate) struct Found {
+    pub pending: Vec<Pending>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn location_error(display: &str, message: String) -> Diagnostic {
+    Diagnostic { file: display.to_string(), line: 1, col: 1, severity: Severity::Error, message }
+}
+
+fn has_glob(text: &str) -> bool {
+    text.contains(['*', '?', '[', '{'])
+}
+
+impl Location {
+    /// A file location, with its target made absolute (globs stay globs).
+    pub fn file(target: &str) -> Location {
+        let path = Path::new(target);
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        Location { kind: LocationKind::File, target: absolute.to_string_lossy().into_owned() }
+    }
+
+    /// The location's identity, also recorded as the origin of its files.
+    pub fn key(&self) -> String {
+        self.to_string()
+    }
+
+    pub(crate) fn discover(&self, options: &ScanOptions) -> Result<Found, Diagnostic> {
+        match self.kind {
+            LocationKind::File => discover_path(&self.target, &self.key(), &[], options),
+            LocationKind::Git => discover_git(&self.target, Path::new("."), &self.key(), &[], options),
+        }
+    }
+}
+
+impl Pending {
+    /// Expands a `Location` entity's target, relative to this file.
+    pub(crate) fn follow(&self, target: &LocationTarget, options: &ScanOptions) -> Result<Found, Diagnostic> {
+        let mut chain = self.chain.clone();
+        chain.push(self.key.clone());
+        match (&self.source, target.kind) {
+            (FileSource::Disk(path), LocationKind::File) => {
+                let base = path.parent().unwrap_or(Path::new("/"));
+                let joined = base.join(&target.target);
+                let mut found = discover_path(&joined.to_string_lossy(), &self.origin, &chain, options)?;
+                for pending in &mut found.pending {
+                    pending.root = self.root.clone();
+                }
+                Ok(found)
+            }
+            #[cfg(feature = "git")]
+            (FileSource::Git { target: git, path, .. }, LocationKind::File) => {
+                let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+                let joined = normalize(&format!("{dir}/{}", target.target));
+                let nested = crate::git::GitTarget { pattern: joined, ..git.clone() };
+                discover_git_target(nested, &self.origin, &chain, options)
+            }
+            (FileSource::Disk(path), LocationKind::Git) => {
+                discover_git(&target.target, path.parent().unwrap_or(Path::new("/")), &self.origin, &chain, options)
+            }
+            #[cfg(feature = "git")]
+            (FileSource::Git { .. }, LocationKind::Git) => {
+                discover_git(&target.target, Path::new("."), &self.origin, &chain, options)
+            }
+        }
+    }
+}
+
+/// A Location entity's target, resolved to a kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LocationTarget {
+    pub kind: LocationKind,
+    pub target: String,
+}
+
+/// Resolves `.` and `..` in a slash-separated relative path.
+#[cfg(feature = "git")]
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
+fn pending_file(path: PathBuf, display: String, origin: &str, explicit: bool, chain: &[String], root: &Path) -> Pending {
+    Pending {
+        key: format!("file:{}", path.to_string_lossy()),
+        display,
+        origin: origin.to_string(),
+        explicit,
+        chain: chain.to_vec(),
+        root: root.to_path_buf(),
+        source: FileSource::Disk(path),
+    }
+}
+
+/// Diagnostics name files by absolute path; front ends shorten them for display.
+fn display_path(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+fn is_yaml(path: &Path) -> bool {
+    matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+}
+
+fn discover_path(target: &str, origin: &str, chain: &[String], _options: &ScanOptions) -> Result<Found, Diagnostic> {
+    let mut found = Found { pending: Vec::new(), diagnostics: Vec::new() };
+    if has_glob(target) {
+        // The walk starts at the longest directory without glob characters.
+        let path = Path::new(target);
+        let mut base = PathBuf::new();
+        let mut rest = Vec::new();
+        for component in path.components() {
+            let text = component.as_os_str().to_string_lossy();
+            if rest.is_empty() && !has_glob(&text) {
+                base.push(component);
+            } else {
+                rest.push(text.into_owned());
+            }
+        }
+        let pattern = rest.join("/");
+        let matcher: GlobMatcher = GlobBuilder::new(&pattern)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| location_error(target, format!("invalid glob \"{target}\": {e}")))?
+            .compile_matcher();
+        if !base.is_dir() {
+            return Err(location_error(target, format!("{}: no such directory", base.display())));
+        }
+        walk(&base, &mut found, |relative| matcher.is_match(relative), origin, chain);
+        return Ok(found);
+    }
+    let path = PathBuf::from(target);
+    match std::fs::metadata(&path) {
+        Ok(meta) if meta.is_dir() => {
+            walk(&path, &mut found, is_yaml, origin, chain);
+            Ok(found)
+        }
+        Ok(_) => {
+            let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            let root = chain_root(chain).unwrap_or(root);
+            found.pending.push(pending_file(path.clone(), display_path(&path), origin, true, chain, &root));
+            Ok(found)
+        }
+        Err(err) => Err(location_error(&display_path(&path), format!("cannot read location target: {err}"))),
+    }
+}
+
+/// For nested locations, placeholders stay confined to the first location's directory.
+fn chain_root(chain: &[String]) -> Option<PathBuf> {
+    let first = chain.first()?.strip_prefix("file:")?;
+    Path::new(first).parent().map(Path::to_path_buf)
+}
+
+fn walk(base: &Path, found: &mut Found, matches: impl Fn(&Path) -> bool, origin: &str, chain: &[String]) {
+    let root = chain_root(chain).unwrap_or_else(|| base.to_path_buf());
+    let walker = walkdir::WalkDir::new(base).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
+        e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+    });
+    for entry in walker {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                let relative = entry.path().strip_prefix(base).unwrap_or(entry.path());
+                if matches(relative) && is_yaml(relative) {
+                    let path = entry.path().to_path_buf();
+                    found.pending.push(pending_file(path.clone(), display_path(&path), origin, false, chain, &root));
+                }
+            }
+            Ok(_) => {}
+            Err(err) => {
+                let at = err.path().map(display_path).unwrap_or_else(|| display_path(base));
+                let message = if err.loop_ancestor().is_some() {
+                    "symbolic link loop; not followed".to_string()
+                } else {
+                    format!("cannot read: {}", err.io_error().map_or_else(|| err.to_string(), |e| e.to_string()))
+                };
+                found.diagnostics.push(Diagnostic { file: at, line: 1, col: 1, severity: Severity::Warning, message });
+            }
+        }
+    }
+}
+
+#[cfg(feature = "git")]
+fn discover_git(target: &str, base: &Path, origin: &str, chain: &[String], options: &ScanOptions) -> Result<Found, Diagnostic> {
+    let git = crate::git::GitTarget::parse(target, base).map_err(|e| location_error(target, e))?;
+    discover_git_target(git, origin, chain, options)
+}
+
+#[cfg(feature = "git")]
+fn discover_git_target(git: crate::git::GitTarget, origin: &str, chain: &[String], options: &ScanOptions) -> Result<Found, Diagnostic> {
+    let files = crate::git::read_tree(&git, options.max_file_bytes).map_err(|e| location_error(&git.canonical(), e))?;
+    let mut found = Found { pending: Vec::new(), diagnostics: Vec::new() };
+    let explicit = !has_glob(&git.pattern);
+    for file in files {
+        let key = git.file_key(&file.path);
+        found.pending.push(Pending {
+            display: key.trim_start_matches("git:").to_string(),
+            key,
+            origin: origin.to_string(),
+            explicit,
+            chain: chain.to_vec(),
+            root: git.repo.clone(),
+            source: FileSource::Git { target: git.clone(), path: file.path, content: file.content },
+        });
+    }
+    Ok(found)
+}
+
+#[cfg(not(feature = "git"))]
+fn discover_git(target: &str, _base: &Path, _origin: &str, _chain: &[String], _options: &ScanOptions) -> Result<Found, Diagnostic> {
+    Err(location_error(target, "this build of Kiosque has no git support (feature \"git\")".into()))
+}

@@ -1,0 +1,385 @@
+//! `kiosque`: the command line. A thin layer that turns flags into calls to
+//! the library crates and their results into output and exit codes.
+//!
+//! Exit codes: 0 success; 1 the sources have errors (validate, import);
+//! 2 wrong usage; 3 the database or configuration cannot be used.
+
+mod config;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use kiosque_catalog::{display_key, Catalog, Diagnostic, FilterSet, Query};
+use kiosque_ingest::{Location, LocationKind, Progress, ScanOptions};
+use kiosque_model::Severity;
+use kiosque_store::CatalogStore;
+use serde_json::{json, Value};
+
+use config::Config;
+use output::Format;
+
+const EXIT_SOURCE_ERRORS: u8 = 1;
+const EXIT_UNUSABLE: u8 = 3;
+
+#[derive(Parser)]
+#[command(name = "kiosque", version, about = "An internal developer platform in one binary: software catalog, API and portal.")]
+struct Cli {
+    /// Configuration file (TOML). Default: ./kiosque.toml when it exists.
+    #[arg(long, global = true, env = "KIOSQUE_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serves the API (and refreshes the catalog from its locations in the background).
+    Serve(ServeArgs),
+    /// Works with the software catalog.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+}
+
+#[derive(Args)]
+struct DatabaseArg {
+    /// sqlite://FILE (default: sqlite://kiosque.db) or postgres://USER@HOST/DB.
+    #[arg(long, env = "KIOSQUE_DATABASE_URL")]
+    database: Option<String>,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on (default 127.0.0.1:7007).
+    #[arg(long, env = "KIOSQUE_LISTEN")]
+    listen: Option<String>,
+    #[command(flatten)]
+    database: DatabaseArg,
+    /// Also load the bundled example organisation (a bank, 80+ entities).
+    #[arg(long)]
+    example: bool,
+    /// Seconds between two refreshes of every location (0: only on request).
+    #[arg(long)]
+    refresh_interval: Option<u64>,
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Checks descriptor files and reports every problem as file:line:col.
+    Validate {
+        /// Files, directories or globs.
+        #[arg(required = true)]
+        paths: Vec<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: DiagnosticFormat,
+    },
+    /// Registers files, directories, globs (and --git repositories) as locations and imports everything.
+    Import {
+        /// Files, directories or globs.
+        paths: Vec<String>,
+        /// A git repository to read at a ref: REPO[?ref=REF][&path=GLOB] (repeatable).
+        #[arg(long)]
+        git: Vec<String>,
+        #[command(flatten)]
+        database: DatabaseArg,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Writes every stored entity, as YAML documents or a JSON array.
+    Export {
+        #[command(flatten)]
+        database: DatabaseArg,
+        #[arg(long, value_enum, default_value = "yaml")]
+        format: Format,
+        /// Backstage filter, e.g. kind=component,spec.lifecycle=production (repeat for OR).
+        #[arg(long)]
+        filter: Vec<String>,
+    },
+    /// Queries the stored catalog.
+    Query {
+        /// Backstage filter, e.g. kind=component,spec.owner=team-a (repeat for OR).
+        #[arg(long)]
+        filter: Vec<String>,
+        /// Full-text search over names, titles, descriptions and tags.
+        #[arg(long)]
+        search: Option<String>,
+        /// One entity by reference, e.g. component:default/accounts.
+        #[arg(long = "ref")]
+        entity_ref: Option<String>,
+        /// Counts per value of a field instead of entities, e.g. kind or spec.owner.
+        #[arg(long)]
+        facet: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[command(flatten)]
+        database: DatabaseArg,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DiagnosticFormat {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("kiosque: {message}");
+            return ExitCode::from(EXIT_UNUSABLE);
+        }
+    };
+    init_logging(&config, matches!(cli.command, Command::Serve(_)));
+    let result = match cli.command {
+        Command::Serve(args) => serve(config, args),
+        Command::Catalog(command) => catalog(config, command),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("kiosque: {message}");
+            ExitCode::from(EXIT_UNUSABLE)
+        }
+    }
+}
+
+fn init_logging(config: &Config, serving: bool) {
+    let level = if serving { config.log.level.clone() } else { std::env::var("KIOSQUE_LOG").unwrap_or_else(|_| "warn".into()) };
+    let filter = tracing_subscriber::EnvFilter::try_new(level).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if config.log.format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn scan_options(config: &Config) -> ScanOptions {
+    ScanOptions { max_file_bytes: config.catalog.max_file_bytes, ..ScanOptions::default() }
+}
+
+fn open_store(config: &Config, flag: &DatabaseArg) -> Result<Arc<dyn CatalogStore>, String> {
+    let url = flag.database.clone().unwrap_or_else(|| config.database.url.clone());
+    kiosque_store::open(&url).map(Arc::from).map_err(|e| e.to_string())
+}
+
+/// A path shown relative to the working directory when it is below it.
+fn shorten(path: &str) -> String {
+    let path = display_key(path);
+    match std::env::current_dir().ok().and_then(|cwd| std::path::Path::new(path).strip_prefix(cwd).ok().map(|p| p.to_string_lossy().into_owned())) {
+        Some(relative) if !relative.is_empty() => relative,
+        _ => path.to_string(),
+    }
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic], format: DiagnosticFormat) {
+    match format {
+        DiagnosticFormat::Text => {
+            for d in diagnostics {
+                println!("{}:{}:{}: {}: {}", shorten(&d.file), d.line, d.col, d.severity, d.message);
+            }
+        }
+        DiagnosticFormat::Json => {
+            let items: Vec<Value> = diagnostics
+                .iter()
+                .map(|d| json!({"file": shorten(&d.file), "line": d.line, "col": d.col, "severity": d.severity.to_string(), "message": d.message}))
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&items).unwrap_or_default());
+        }
+    }
+}
+
+fn example_location() -> Result<String, String> {
+    let candidates = [
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/acme-bank/catalog-info.yaml")),
+        PathBuf::from("examples/acme-bank/catalog-info.yaml"),
+    ];
+    candidates
+        .iter()
+        .find(|p| p.is_file())
+        .and_then(|p| std::fs::canonicalize(p).ok())
+        .map(|p| p.to_string_lossy().into_owned())
+        .ok_or_else(|| "the example organisation (examples/acme-bank) was not found next to this binary's sources; run from a Kiosque checkout".into())
+}
+
+fn serve(config: Config, args: ServeArgs) -> Result<ExitCode, String> {
+    let store = open_store(&config, &args.database)?;
+    let mut locations: Vec<(String, String)> = config.catalog.locations.iter().map(|l| (l.kind.clone(), absolute_target(&l.kind, &l.target))).collect();
+    if args.example {
+        locations.push(("file".into(), example_location()?));
+    }
+    for (kind, target) in &locations {
+        if LocationKind::parse(kind).is_none() {
+            return Err(format!("location type \"{kind}\" is not supported (use \"file\" or \"git\")"));
+        }
+        store.add_location(kind, target).map_err(|e| e.to_string())?;
+    }
+    let listen = args.listen.unwrap_or(config.server.listen.clone());
+    let listen = listen.parse().map_err(|_| format!("invalid listen address \"{listen}\" (expected HOST:PORT, e.g. 127.0.0.1:7007)"))?;
+    let auth = kiosque_server::AuthConfig { api_token: config.auth.api_token.clone(), read_requires_token: config.auth.read_requires_token };
+    let state = kiosque_server::AppState::new(store, auth, scan_options(&config));
+    let options = kiosque_server::ServeOptions {
+        listen,
+        refresh_interval: Duration::from_secs(args.refresh_interval.unwrap_or(config.catalog.refresh_interval_seconds)),
+        reload_interval: Duration::from_secs(config.catalog.reload_interval_seconds.max(1)),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+    runtime.block_on(kiosque_server::serve(state, options)).map_err(|e| format!("cannot serve on {listen}: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn absolute_target(kind: &str, target: &str) -> String {
+    if kind == "file" {
+        Location::file(target).target
+    } else {
+        target.to_string()
+    }
+}
+
+fn catalog(config: Config, command: CatalogCommand) -> Result<ExitCode, String> {
+    match command {
+        CatalogCommand::Validate { paths, format } => {
+            let locations: Vec<Location> = paths.iter().map(|p| Location::file(p)).collect();
+            let diagnostics = kiosque_server::validate(&locations, &scan_options(&config));
+            print_diagnostics(&diagnostics, format);
+            let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+            if format == DiagnosticFormat::Text {
+                eprintln!("{errors} error(s), {} warning(s)", diagnostics.len() - errors);
+            }
+            Ok(if errors > 0 { ExitCode::from(EXIT_SOURCE_ERRORS) } else { ExitCode::SUCCESS })
+        }
+        CatalogCommand::Import { paths, git, database, format, quiet } => {
+            let store = open_store(&config, &database)?;
+            for path in &paths {
+                let location = Location::file(path);
+                store.add_location(LocationKind::File.as_str(), &location.target).map_err(|e| e.to_string())?;
+            }
+            for target in &git {
+                store.add_location(LocationKind::Git.as_str(), target).map_err(|e| e.to_string())?;
+            }
+            let progress = Arc::new(Progress::default());
+            let options = ScanOptions { progress: Some(progress.clone()), ..scan_options(&config) };
+            let bar = (!quiet).then(|| progress_bar(progress));
+            let report = kiosque_server::refresh(store.as_ref(), &options);
+            if let Some((bar, done)) = bar {
+                done.store(true, std::sync::atomic::Ordering::Relaxed);
+                let _ = bar.join();
+            }
+            let report = report.map_err(|e| e.to_string())?;
+            let errors: Vec<Diagnostic> = report.diagnostics.clone();
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
+                Format::Yaml => print!("{}", output::yaml(&serde_json::to_value(&report).unwrap_or_default())),
+                Format::Table => {
+                    print_diagnostics(&errors, DiagnosticFormat::Text);
+                    println!(
+                        "{} files ({} read, {} parsed), {} entities written, {} orphaned, {} conflicts, {} errors, {} warnings in {:.2}s (generation {})",
+                        report.files, report.files_read, report.files_parsed, report.entities_written, report.orphaned, report.conflicts,
+                        report.errors, report.warnings, report.duration.as_secs_f64(), report.generation
+                    );
+                }
+            }
+            Ok(if report.errors > 0 { ExitCode::from(EXIT_SOURCE_ERRORS) } else { ExitCode::SUCCESS })
+        }
+        CatalogCommand::Export { database, format, filter } => {
+            let store = open_store(&config, &database)?;
+            let catalog = Catalog::build(store.snapshot().map_err(|e| e.to_string())?);
+            let sets = parse_filters(&filter)?;
+            let ids = catalog.filter(&sets);
+            let values: Vec<Value> = ids.iter().filter_map(|id| catalog.get(*id)).map(|v| v.value()).collect();
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&values).unwrap_or_default()),
+                Format::Yaml | Format::Table => {
+                    for value in &values {
+                        print!("---\n{}", output::yaml(value));
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        CatalogCommand::Query { filter, search, entity_ref, facet, limit, database, format } => {
+            let store = open_store(&config, &database)?;
+            let catalog = Catalog::build(store.snapshot().map_err(|e| e.to_string())?);
+            let sets = parse_filters(&filter)?;
+            if let Some(facet) = facet {
+                let within = if sets.is_empty() { None } else { Some(catalog.filter(&sets)) };
+                let counts = catalog.facets(&facet, within.as_deref());
+                match format {
+                    Format::Table => print!("{}", output::table(&["VALUE", "COUNT"], &counts.iter().map(|(v, c)| vec![v.clone(), c.to_string()]).collect::<Vec<_>>())),
+                    _ => {
+                        let value = json!(counts.iter().map(|(v, c)| json!({"value": v, "count": c})).collect::<Vec<_>>());
+                        print_value(&value, format);
+                    }
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let ids: Vec<u32> = if let Some(text) = entity_ref {
+                match catalog.by_ref_text(&text) {
+                    Some(view) => vec![view.id],
+                    None => return Err(format!("no entity {text}")),
+                }
+            } else {
+                let page = catalog.query(&Query { filters: sets, text: search, limit: Some(limit), ..Query::default() });
+                page.ids
+            };
+            let values: Vec<Value> = ids.iter().filter_map(|id| catalog.get(*id)).map(|v| v.value()).collect();
+            match format {
+                Format::Table => {
+                    let rows: Vec<Vec<String>> = values
+                        .iter()
+                        .map(|v| {
+                            let text = |p: &str| v.pointer(p).and_then(Value::as_str).unwrap_or("").to_string();
+                            let r = format!("{}:{}/{}", text("/kind").to_lowercase(), v.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("default"), text("/metadata/name"));
+                            vec![r, text("/spec/type"), text("/spec/lifecycle"), text("/spec/owner"), text("/metadata/title")]
+                        })
+                        .collect();
+                    print!("{}", output::table(&["REF", "TYPE", "LIFECYCLE", "OWNER", "TITLE"], &rows));
+                }
+                _ => print_value(&Value::Array(values), format),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_value(value: &Value, format: Format) {
+    match format {
+        Format::Yaml => print!("{}", output::yaml(value)),
+        _ => println!("{}", serde_json::to_string_pretty(value).unwrap_or_default()),
+    }
+}
+
+fn parse_filters(texts: &[String]) -> Result<Vec<FilterSet>, String> {
+    texts.iter().map(|t| FilterSet::parse(t).map_err(|e| e.to_string())).collect()
+}
+
+/// A progress bar fed by the scan's counters, on its own thread.
+fn progress_bar(progress: Arc<Progress>) -> (std::thread::JoinHandle<()>, Arc<std::sync::atomic::AtomicBool>) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let done = Arc::new(AtomicBool::new(false));
+    let stop = done.clone();
+    let handle = std::thread::spawn(move || {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} files {wide_bar} {elapsed}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(10));
+        while !stop.load(Ordering::Relaxed) {
+            bar.set_length(progress.found.load(Ordering::Relaxed) as u64);
+            bar.set_position(progress.processed.load(Ordering::Relaxed) as u64);
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        bar.finish_and_clear();
+    });
+    (handle, done)
+}

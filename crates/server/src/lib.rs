@@ -1,0 +1,89 @@
+//! Kiosque's server: the HTTP API over the catalog, and the application
+//! services behind it (refreshing the catalog from its sources, reloading it
+//! when another replica changed it).
+//!
+//! Handlers read an immutable [`kiosque_catalog::Catalog`] snapshot through
+//! an `Arc`; a refresh builds the next one aside and swaps it in, so reads
+//! never wait for writes.
+
+pub mod api;
+mod metrics;
+pub mod refresh;
+mod state;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use refresh::{refresh, validate, RefreshReport};
+pub use state::{AppState, AuthConfig};
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub listen: SocketAddr,
+    /// Every sources re-read; zero disables the loop.
+    pub refresh_interval: Duration,
+    /// How often to check whether another replica changed the store.
+    pub reload_interval: Duration,
+}
+
+/// Serves until Ctrl-C or SIGTERM, then finishes in-flight requests.
+pub async fn serve(state: Arc<AppState>, options: ServeOptions) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(options.listen).await?;
+    tracing::info!(address = %listener.local_addr()?, "listening");
+    // Serve what is stored at once; refresh from the sources in the background.
+    if let Err(err) = state.reload_if_changed().await {
+        tracing::error!(error = %err, "cannot load the stored catalog");
+    }
+    let background = tokio::spawn(background_loop(state.clone(), options.clone()));
+    let app = api::router(state);
+    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await;
+    background.abort();
+    tracing::info!("stopped");
+    result
+}
+
+async fn background_loop(state: Arc<AppState>, options: ServeOptions) {
+    if !options.refresh_interval.is_zero() {
+        let _ = state.refresh().await;
+    }
+    let mut refresh_tick = tokio::time::interval(if options.refresh_interval.is_zero() { Duration::from_secs(3600 * 24 * 365) } else { options.refresh_interval });
+    let mut reload_tick = tokio::time::interval(options.reload_interval);
+    refresh_tick.tick().await;
+    reload_tick.tick().await;
+    loop {
+        tokio::select! {
+            _ = refresh_tick.tick(), if !options.refresh_interval.is_zero() => {
+                let _ = state.refresh().await;
+            }
+            _ = reload_tick.tick() => {
+                if let Err(err) = state.reload_if_changed().await {
+                    tracing::warn!(error = %err, "cannot check the store for changes");
+                }
+            }
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

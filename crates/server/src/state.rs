@@ -1,0 +1,132 @@
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use kiosque_catalog::Catalog;
+use kiosque_ingest::ScanOptions;
+use kiosque_model::Severity;
+use kiosque_store::{CatalogStore, StoreError};
+use tokio::sync::Mutex;
+
+use crate::metrics::{KindLabels, Metrics, SeverityLabels};
+use crate::refresh::{refresh, RefreshReport};
+
+/// Who may do what.
+#[derive(Debug, Clone, Default)]
+pub struct AuthConfig {
+    /// Bearer token required for writes. Without one, writes are refused.
+    pub api_token: Option<String>,
+    /// Reads need the token too.
+    pub read_requires_token: bool,
+}
+
+/// Everything a request handler reaches.
+pub struct AppState {
+    pub store: Arc<dyn CatalogStore>,
+    catalog: RwLock<Arc<Catalog>>,
+    pub auth: AuthConfig,
+    pub scan: ScanOptions,
+    pub metrics: Metrics,
+    /// One refresh at a time; holders get the latest report.
+    refresh_lock: Mutex<()>,
+    pub started: Instant,
+    ready: std::sync::atomic::AtomicBool,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn CatalogStore>, auth: AuthConfig, scan: ScanOptions) -> Arc<AppState> {
+        Arc::new(AppState {
+            store,
+            catalog: RwLock::new(Arc::new(Catalog::build(Default::default()))),
+            auth,
+            scan,
+            metrics: Metrics::default(),
+            refresh_lock: Mutex::new(()),
+            started: Instant::now(),
+            ready: std::sync::atomic::AtomicBool::new(false),
+        })
+    }
+
+    /// The catalog being served: a cheap handle on an immutable snapshot.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.catalog.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Loads the stored catalog when its generation differs from the one served.
+    pub async fn reload_if_changed(self: &Arc<Self>) -> Result<bool, StoreError> {
+        let state = self.clone();
+        let served = self.catalog().generation();
+        let ready = self.is_ready();
+        let loaded = tokio::task::spawn_blocking(move || -> Result<Option<Catalog>, StoreError> {
+            let stored = state.store.generation()?;
+            if ready && stored == served {
+                return Ok(None);
+            }
+            Ok(Some(Catalog::build(state.store.snapshot()?)))
+        })
+        .await
+        .map_err(|e| StoreError::Query(format!("reload task failed: {e}")))??;
+        self.ready.store(true, std::sync::atomic::Ordering::Release);
+        match loaded {
+            Some(catalog) => {
+                self.publish(catalog);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    fn publish(&self, catalog: Catalog) {
+        self.metrics.entities.clear();
+        for (kind, count) in catalog.counts_by_kind() {
+            self.metrics.entities.get_or_create(&KindLabels { kind }).set(count as i64);
+        }
+        for severity in [Severity::Error, Severity::Warning] {
+            let count = catalog.diagnostics().iter().filter(|d| d.severity == severity).count();
+            self.metrics.diagnostics.get_or_create(&SeverityLabels { severity: severity.to_string() }).set(count as i64);
+        }
+        self.metrics.generation.set(catalog.generation() as i64);
+        tracing::info!(generation = catalog.generation(), entities = catalog.len(), "catalog loaded");
+        *self.catalog.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(catalog);
+    }
+
+    /// Scans every location, commits the changes and serves the new catalog.
+    /// Concurrent callers wait for the refresh under way, then run their own.
+    pub async fn refresh(self: &Arc<Self>) -> Result<RefreshReport, StoreError> {
+        let _guard = self.refresh_lock.lock().await;
+        let state = self.clone();
+        let result = tokio::task::spawn_blocking(move || refresh(state.store.as_ref(), &state.scan))
+            .await
+            .map_err(|e| StoreError::Query(format!("refresh task failed: {e}")))?;
+        match result {
+            Ok(report) => {
+                self.metrics.refresh_seconds.observe(report.duration.as_secs_f64());
+                self.metrics.files_parsed.inc_by(report.files_parsed as u64);
+                tracing::info!(
+                    generation = report.generation,
+                    files = report.files,
+                    parsed = report.files_parsed,
+                    written = report.entities_written,
+                    orphaned = report.orphaned,
+                    errors = report.errors,
+                    warnings = report.warnings,
+                    seconds = report.duration.as_secs_f64(),
+                    "catalog refreshed"
+                );
+                for d in report.diagnostics.iter().filter(|d| d.severity == Severity::Error).take(20) {
+                    tracing::warn!("{d}");
+                }
+                self.reload_if_changed().await?;
+                Ok(report)
+            }
+            Err(err) => {
+                self.metrics.refresh_failures.inc();
+                tracing::error!(error = %err, "catalog refresh failed; the last good catalog is still served");
+                Err(err)
+            }
+        }
+    }
+}

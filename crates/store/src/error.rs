@@ -1,0 +1,43 @@
+use std::fmt;
+
+/// What can go wrong in the store. Messages name the database and say what to do.
+#[derive(Debug)]
+pub enum StoreError {
+    /// The database URL or configuration is wrong.
+    Config(String),
+    /// The database cannot be opened (missing directory, permissions, not a database).
+    Open(String),
+    /// A query failed.
+    Query(String),
+    /// The database is newer than this binary.
+    Schema(String),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::Config(m) | StoreError::Open(m) | StoreError::Query(m) | StoreError::Schema(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(err: rusqlite::Error) -> Self {
+        StoreError::Query(format!("SQLite: {err}"))
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl From<postgres::Error> for StoreError {
+    fn from(err: postgres::Error) -> Self {
+        StoreError::Query(format!("PostgreSQL: {}", err.as_db_error().map_or_else(|| err.to_string(), |e| e.message().to_string())))
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(err: serde_json::Error) -> Self {
+        StoreError::Query(format!("stored JSON could not be read: {err}"))
+    }
+}

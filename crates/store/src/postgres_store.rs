@@ -1,0 +1,664 @@
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::io;
+use std::str::FromStr;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use kiosque_catalog::{
+    ChangeSet, Claim, Conflict, Diagnostic, FileState, Snapshot, StoredEntity, StoredRelation,
+};
+use postgres::binary_copy::BinaryCopyInWriter;
+use postgres::config::Host;
+use postgres::error::SqlState;
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::{ToSql, Type};
+use postgres::{Client, Config, IsolationLevel, NoTls, Row, RowIter, Transaction};
+
+use crate::migrate::{Migration, POSTGRES};
+use crate::sqlite::{parse_relations, parse_severity, severity_text};
+use crate::{location_id, CatalogStore, StoreError, StoredLocation};
+
+/// The key of the advisory lock that serialises migrations between replicas
+/// starting at the same time ("kiosque" in ASCII).
+const MIGRATION_LOCK: i64 = 0x6b_69_6f_73_71_75_65;
+
+/// How many keys one `= ANY($1)` array carries: one parameter whatever its
+/// length, but bounded so that no single message grows without limit.
+const KEYS_PER_STATEMENT: usize = 10_000;
+
+/// The replicated store: one PostgreSQL database shared by every replica.
+///
+/// The connection is synchronous (the `postgres` crate runs its own small
+/// runtime), so every method must be called outside async code, e.g. through
+/// `tokio::task::spawn_blocking`.
+pub struct PostgresStore {
+    config: Config,
+    /// Where the database is, for messages: never the password.
+    target: String,
+    /// `None` once the connection is lost: the next call reconnects.
+    client: Mutex<Option<Client>>,
+}
+
+impl PostgresStore {
+    /// Connects to the database a `postgres://` URL names and brings its schema up to date.
+    pub fn open(url: &str) -> Result<PostgresStore, StoreError> {
+        let mut config = Config::from_str(url).map_err(|e| {
+            StoreError::Config(format!(
+                "invalid PostgreSQL URL (expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE): {}",
+                with_causes(&e)
+            ))
+        })?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        if config.get_application_name().is_none() {
+            config.application_name("kiosque");
+        }
+        let target = describe(&config);
+        let mut client = connect(&config, &target)?;
+        migrate(&mut client, POSTGRES).map_err(|e| match e {
+            StoreError::Query(m) => {
+                StoreError::Open(format!("cannot prepare PostgreSQL database {target}: {m}"))
+            }
+            other => other,
+        })?;
+        Ok(PostgresStore {
+            config,
+            target,
+            client: Mutex::new(Some(client)),
+        })
+    }
+
+    /// Where the database is (host, port, database and user; no password).
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    /// Runs `work` with the connection, reconnecting first if it was lost.
+    fn with_client<R>(
+        &self,
+        work: impl FnOnce(&mut Client) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        // A panic while holding the lock cannot leave a transaction half-applied:
+        // dropping a `Transaction` rolls it back and dropping a COPY aborts it,
+        // so a poisoned lock is safe to reuse.
+        let mut slot = self
+            .client
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if slot.as_ref().is_none_or(Client::is_closed) {
+            *slot = None;
+            *slot = Some(connect(&self.config, &self.target)?);
+        }
+        let client = slot.as_mut().expect("connected just above");
+        let result = work(client);
+        if client.is_closed() {
+            *slot = None;
+        }
+        result
+    }
+}
+
+impl Drop for PostgresStore {
+    fn drop(&mut self) {
+        // Closing the connection blocks on the client's own runtime, which
+        // panics inside async code: close it on a thread of its own so that
+        // the store can be dropped from anywhere.
+        let slot = self
+            .client
+            .get_mut()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(client) = slot.take() {
+            let _ = std::thread::Builder::new()
+                .name("kiosque-pg-close".into())
+                .spawn(move || drop(client))
+                .map(|t| t.join());
+        }
+    }
+}
+
+/// `database "kiosque" on db.internal:5432 (user kiosque)`.
+fn describe(config: &Config) -> String {
+    let ports = config.get_ports();
+    let port = |i: usize| ports.get(i).or(ports.first()).copied().unwrap_or(5432);
+    let mut hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .enumerate()
+        .map(|(i, host)| match host {
+            Host::Tcp(name) => format!("{name}:{}", port(i)),
+            Host::Unix(dir) => format!("{}/.s.PGSQL.{}", dir.display(), port(i)),
+        })
+        .collect();
+    if hosts.is_empty() {
+        hosts = config
+            .get_hostaddrs()
+            .iter()
+            .enumerate()
+            .map(|(i, addr)| format!("{addr}:{}", port(i)))
+            .collect();
+    }
+    let hosts = if hosts.is_empty() {
+        "(no host)".to_string()
+    } else {
+        hosts.join(",")
+    };
+    let user = config.get_user().unwrap_or("(no user)");
+    let database = config
+        .get_dbname()
+        .or(config.get_user())
+        .unwrap_or("(none)");
+    format!("\"{database}\" on {hosts} (user {user})")
+}
+
+fn connect(config: &Config, target: &str) -> Result<Client, StoreError> {
+    config.connect(NoTls).map_err(|err| {
+        let hint = connect_hint(&err);
+        let detail = err
+            .as_db_error()
+            .map_or_else(|| with_causes(&err), |e| e.message().to_string());
+        if hint.is_empty() {
+            StoreError::Open(format!(
+                "cannot connect to PostgreSQL database {target}: {detail}"
+            ))
+        } else {
+            StoreError::Open(format!(
+                "cannot connect to PostgreSQL database {target}: {hint} ({detail})"
+            ))
+        }
+    })
+}
+
+/// `error connecting to server: Connection refused (os error 111)`.
+fn with_causes(err: &postgres::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.ends_with(&cause_text) {
+            text = format!("{text}: {cause_text}");
+        }
+        source = cause.source();
+    }
+    text
+}
+
+fn connect_hint(err: &postgres::Error) -> &'static str {
+    if let Some(db) = err.as_db_error() {
+        return match db.code() {
+            c if *c == SqlState::INVALID_CATALOG_NAME => {
+                "the database does not exist (create it first, e.g. with createdb)"
+            }
+            c if *c == SqlState::INVALID_PASSWORD
+                || *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION =>
+            {
+                "authentication failed: check the user and password"
+            }
+            c if *c == SqlState::TOO_MANY_CONNECTIONS => "the server has no connection slot left",
+            c if *c == SqlState::CANNOT_CONNECT_NOW => "the server is starting up or shutting down",
+            _ => "",
+        };
+    }
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<io::Error>() {
+            return match io.kind() {
+                io::ErrorKind::ConnectionRefused => {
+                    "connection refused: is the server running and listening on that address?"
+                }
+                io::ErrorKind::TimedOut => "the server did not answer in time",
+                io::ErrorKind::NotFound => "no such host or socket",
+                io::ErrorKind::PermissionDenied => "permission denied",
+                _ => "",
+            };
+        }
+        source = cause.source();
+    }
+    ""
+}
+
+fn migrate(client: &mut Client, migrations: &[Migration]) -> Result<(), StoreError> {
+    let mut tx = client.transaction()?;
+    // Replicas starting together wait for each other here; the lock is
+    // released when the transaction ends, whatever happens.
+    tx.batch_execute(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))?;
+    let exists: bool = tx
+        .query_one("SELECT to_regclass('kiosque_migrations') IS NOT NULL", &[])?
+        .try_get(0)?;
+    if !exists {
+        tx.batch_execute(
+            "CREATE TABLE kiosque_migrations (
+                component TEXT NOT NULL, version BIGINT NOT NULL, applied_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (component, version)
+             )",
+        )?;
+    }
+    for migration in migrations {
+        let applied = tx.query_opt(
+            "SELECT version FROM kiosque_migrations WHERE component = $1 AND version = $2",
+            &[&migration.component, &migration.version],
+        )?;
+        if applied.is_none() {
+            tx.batch_execute(migration.sql)?;
+            tx.execute(
+                "INSERT INTO kiosque_migrations (component, version, applied_at) VALUES ($1, $2, now())",
+                &[&migration.component, &migration.version],
+            )?;
+        }
+    }
+    let newest: Option<i64> = tx
+        .query_one(
+            "SELECT MAX(version) FROM kiosque_migrations WHERE component = 'catalog'",
+            &[],
+        )?
+        .try_get(0)?;
+    let known = migrations
+        .iter()
+        .filter(|m| m.component == "catalog")
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0);
+    if newest.unwrap_or(0) > known {
+        return Err(StoreError::Schema(format!(
+            "the database schema (catalog version {}) is newer than this Kiosque (version {known}); upgrade Kiosque",
+            newest.unwrap_or(0)
+        )));
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// The same JSON as the SQLite store writes: `[[source, type, target], …]`.
+fn relations_json(relations: &[StoredRelation]) -> Result<String, StoreError> {
+    let rows: Vec<[&str; 3]> = relations
+        .iter()
+        .map(|r| [r.source.as_str(), r.kind.as_str(), r.target.as_str()])
+        .collect();
+    Ok(serde_json::to_string(&rows)?)
+}
+
+/// PostgreSQL text cannot hold NUL characters; free-form text (diagnostic
+/// messages may quote a binary file) gets U+FFFD instead.
+fn pg_text(text: &str) -> Cow<'_, str> {
+    if text.contains('\0') {
+        Cow::Owned(text.replace('\0', "\u{fffd}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// The last item of each key, in their original order: a later row replaces
+/// an earlier one, as it would row by row (and `ON CONFLICT DO UPDATE` refuses
+/// to touch one row twice in one statement).
+fn last_of_each_key<T>(items: &[T], key: fn(&T) -> &str) -> Vec<&T> {
+    let mut last: HashMap<&str, usize> = HashMap::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        last.insert(key(item), i);
+    }
+    if last.len() == items.len() {
+        return items.iter().collect();
+    }
+    items
+        .iter()
+        .enumerate()
+        .filter(|(i, item)| last[key(item)] == *i)
+        .map(|(_, item)| item)
+        .collect()
+}
+
+fn line_number(value: i64) -> Result<u32, StoreError> {
+    u32::try_from(value)
+        .map_err(|_| StoreError::Query(format!("stored line or column {value} is out of range")))
+}
+
+fn no_params() -> std::iter::Empty<&'static (dyn ToSql + Sync)> {
+    std::iter::empty()
+}
+
+fn stream<'a>(tx: &'a mut Transaction<'_>, query: &str) -> Result<RowIter<'a>, StoreError> {
+    Ok(tx.query_raw(query, no_params())?)
+}
+
+/// Streams rows into a table with `COPY … FROM STDIN (FORMAT binary)`: no
+/// bind parameters at all, whatever the number of rows.
+fn copy_in<'t, T>(
+    tx: &'t mut Transaction<'_>,
+    table_and_columns: &str,
+    types: &[Type],
+    rows: impl IntoIterator<Item = T>,
+    mut write: impl FnMut(&mut BinaryCopyInWriter<'t>, T) -> Result<(), StoreError>,
+) -> Result<u64, StoreError> {
+    let sink = tx.copy_in(&format!(
+        "COPY {table_and_columns} FROM STDIN (FORMAT binary)"
+    ))?;
+    let mut writer = BinaryCopyInWriter::new(sink, types);
+    for row in rows {
+        write(&mut writer, row)?;
+    }
+    Ok(writer.finish()?)
+}
+
+/// Runs `statement` (with `$1` an array of keys) over `keys`, in slices.
+fn for_keys(tx: &mut Transaction<'_>, statement: &str, keys: &[String]) -> Result<(), StoreError> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let statement = tx.prepare(statement)?;
+    for slice in keys.chunks(KEYS_PER_STATEMENT) {
+        tx.execute(&statement, &[&slice])?;
+    }
+    Ok(())
+}
+
+/// Writes a change set, in the same order as the SQLite store: files, removed
+/// files, entities, orphans, cleared then new conflicts and diagnostics.
+fn apply_in(tx: &mut Transaction<'_>, changes: &ChangeSet) -> Result<(), StoreError> {
+    if !changes.files.is_empty() {
+        tx.batch_execute(
+            "CREATE TEMPORARY TABLE kiosque_incoming_files (key TEXT NOT NULL, state TEXT NOT NULL)
+             ON COMMIT DROP",
+        )?;
+        let files = last_of_each_key(&changes.files, |f| &f.key);
+        copy_in(
+            tx,
+            "kiosque_incoming_files (key, state)",
+            &[Type::TEXT, Type::TEXT],
+            files,
+            |w, state| {
+                let json = serde_json::to_string(state)?;
+                Ok(w.write(&[&state.key, &json])?)
+            },
+        )?;
+        tx.batch_execute(
+            "INSERT INTO catalog_files (key, state) SELECT key, state FROM kiosque_incoming_files
+             ON CONFLICT (key) DO UPDATE SET state = EXCLUDED.state WHERE catalog_files.state IS DISTINCT FROM EXCLUDED.state;
+             DROP TABLE kiosque_incoming_files",
+        )?;
+    }
+    for_keys(
+        tx,
+        "DELETE FROM catalog_files WHERE key = ANY($1)",
+        &changes.removed_files,
+    )?;
+
+    if !changes.upserts.is_empty() {
+        tx.batch_execute(
+            "CREATE TEMPORARY TABLE kiosque_incoming_entities (
+                entity_ref TEXT NOT NULL, file_key TEXT NOT NULL, line BIGINT NOT NULL, col BIGINT NOT NULL,
+                body TEXT NOT NULL, relations TEXT NOT NULL
+             ) ON COMMIT DROP",
+        )?;
+        let entities = last_of_each_key(&changes.upserts, |e| &e.entity_ref);
+        let types = [
+            Type::TEXT,
+            Type::TEXT,
+            Type::INT8,
+            Type::INT8,
+            Type::TEXT,
+            Type::TEXT,
+        ];
+        copy_in(
+            tx,
+            "kiosque_incoming_entities (entity_ref, file_key, line, col, body, relations)",
+            &types,
+            entities,
+            |w, e| {
+                let (line, col, relations) = (
+                    i64::from(e.line),
+                    i64::from(e.col),
+                    relations_json(&e.relations)?,
+                );
+                Ok(w.write(&[&e.entity_ref, &e.file_key, &line, &col, &e.body, &relations])?)
+            },
+        )?;
+        tx.batch_execute(
+            "INSERT INTO catalog_entities (entity_ref, file_key, line, col, orphan, body, relations)
+             SELECT entity_ref, file_key, line, col, FALSE, body, relations FROM kiosque_incoming_entities
+             ON CONFLICT (entity_ref) DO UPDATE SET file_key = EXCLUDED.file_key, line = EXCLUDED.line, col = EXCLUDED.col,
+               orphan = FALSE, body = EXCLUDED.body, relations = EXCLUDED.relations
+             -- Rows that would not change are not rewritten: no dead tuple, no WAL.
+             WHERE (catalog_entities.file_key, catalog_entities.line, catalog_entities.col, catalog_entities.orphan,
+                    catalog_entities.body, catalog_entities.relations)
+               IS DISTINCT FROM (EXCLUDED.file_key, EXCLUDED.line, EXCLUDED.col, FALSE, EXCLUDED.body, EXCLUDED.relations);
+             DROP TABLE kiosque_incoming_entities",
+        )?;
+    }
+    for_keys(
+        tx,
+        "UPDATE catalog_entities SET orphan = TRUE WHERE entity_ref = ANY($1) AND NOT orphan",
+        &changes.orphaned,
+    )?;
+
+    for_keys(
+        tx,
+        "DELETE FROM catalog_conflicts WHERE loser_file = ANY($1)",
+        &changes.reprocessed_files,
+    )?;
+    for_keys(
+        tx,
+        "DELETE FROM catalog_diagnostics WHERE file_key = ANY($1)",
+        &changes.reprocessed_files,
+    )?;
+    if !changes.conflicts.is_empty() {
+        copy_in(
+            tx,
+            "catalog_conflicts (entity_ref, winner_file, loser_file)",
+            &[Type::TEXT, Type::TEXT, Type::TEXT],
+            &changes.conflicts,
+            |w, c| Ok(w.write(&[&c.entity_ref, &c.winner_file, &c.loser_file])?),
+        )?;
+    }
+    if !changes.diagnostics.is_empty() {
+        let types = [
+            Type::TEXT,
+            Type::TEXT,
+            Type::INT8,
+            Type::INT8,
+            Type::TEXT,
+            Type::TEXT,
+        ];
+        copy_in(
+            tx,
+            "catalog_diagnostics (file_key, file, line, col, severity, message)",
+            &types,
+            &changes.diagnostics,
+            |w, (key, d)| {
+                let (file, message) = (pg_text(&d.file), pg_text(&d.message));
+                let (line, col, severity) = (
+                    i64::from(d.line),
+                    i64::from(d.col),
+                    severity_text(d.severity),
+                );
+                Ok(w.write(&[
+                    key,
+                    &file.as_ref(),
+                    &line,
+                    &col,
+                    &severity,
+                    &message.as_ref(),
+                ])?)
+            },
+        )?;
+    }
+    Ok(())
+}
+
+fn generation_of(row: &Row) -> Result<u64, StoreError> {
+    let value: String = row.try_get(0)?;
+    Ok(value.parse().unwrap_or(0))
+}
+
+const SELECT_GENERATION: &str = "SELECT value FROM catalog_meta WHERE key = 'generation'";
+const SELECT_ENTITIES: &str =
+    "SELECT entity_ref, file_key, line, col, orphan, body, relations FROM catalog_entities";
+// The text columns use the "C" collation: the same byte order as SQLite's.
+const SELECT_CONFLICTS: &str = "SELECT entity_ref, winner_file, loser_file FROM catalog_conflicts
+     ORDER BY entity_ref, loser_file";
+const SELECT_DIAGNOSTICS: &str =
+    "SELECT file, line, col, severity, message FROM catalog_diagnostics
+     ORDER BY file, line, col";
+
+impl CatalogStore for PostgresStore {
+    fn file_states(&self) -> Result<HashMap<String, FileState>, StoreError> {
+        self.with_client(|client| {
+            let mut tx = client.transaction()?;
+            let mut out = HashMap::new();
+            let mut rows = stream(&mut tx, "SELECT key, state FROM catalog_files")?;
+            while let Some(row) = rows.next()? {
+                let state: &str = row.try_get(1)?;
+                out.insert(row.try_get(0)?, serde_json::from_str(state)?);
+            }
+            drop(rows);
+            tx.commit()?;
+            Ok(out)
+        })
+    }
+
+    fn claims(&self) -> Result<HashMap<String, Claim>, StoreError> {
+        self.with_client(|client| {
+            let mut tx = client.transaction()?;
+            let mut out = HashMap::new();
+            let mut rows = stream(
+                &mut tx,
+                "SELECT entity_ref, file_key, orphan FROM catalog_entities",
+            )?;
+            while let Some(row) = rows.next()? {
+                out.insert(
+                    row.try_get(0)?,
+                    Claim {
+                        file_key: row.try_get(1)?,
+                        orphan: row.try_get(2)?,
+                    },
+                );
+            }
+            drop(rows);
+            tx.commit()?;
+            Ok(out)
+        })
+    }
+
+    fn apply(&self, changes: &ChangeSet) -> Result<u64, StoreError> {
+        if changes.is_empty() && changes.diagnostics.is_empty() {
+            return self.generation();
+        }
+        self.with_client(|client| {
+            let mut tx = client.transaction()?;
+            apply_in(&mut tx, changes)?;
+            let row = tx.query_one(
+                "UPDATE catalog_meta SET value = (CAST(value AS BIGINT) + 1)::TEXT WHERE key = 'generation' RETURNING value",
+                &[],
+            )?;
+            let generation = generation_of(&row)?;
+            tx.commit()?;
+            Ok(generation)
+        })
+    }
+
+    fn generation(&self) -> Result<u64, StoreError> {
+        self.with_client(|client| generation_of(&client.query_one(SELECT_GENERATION, &[])?))
+    }
+
+    fn snapshot(&self) -> Result<Snapshot, StoreError> {
+        self.with_client(|client| {
+            // One read-only transaction on one snapshot of the database: a
+            // consistent view even while another replica commits an import.
+            let mut tx = client
+                .build_transaction()
+                .isolation_level(IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()?;
+            let generation = generation_of(&tx.query_one(SELECT_GENERATION, &[])?)?;
+            let mut entities = Vec::new();
+            let mut rows = stream(&mut tx, SELECT_ENTITIES)?;
+            while let Some(row) = rows.next()? {
+                entities.push(StoredEntity {
+                    entity_ref: row.try_get(0)?,
+                    file_key: row.try_get(1)?,
+                    line: line_number(row.try_get(2)?)?,
+                    col: line_number(row.try_get(3)?)?,
+                    orphan: row.try_get(4)?,
+                    body: row.try_get(5)?,
+                    relations: parse_relations(row.try_get(6)?)?,
+                });
+            }
+            drop(rows);
+            let mut conflicts = Vec::new();
+            let mut rows = stream(&mut tx, SELECT_CONFLICTS)?;
+            while let Some(row) = rows.next()? {
+                conflicts.push(Conflict {
+                    entity_ref: row.try_get(0)?,
+                    winner_file: row.try_get(1)?,
+                    loser_file: row.try_get(2)?,
+                });
+            }
+            drop(rows);
+            let mut diagnostics = Vec::new();
+            let mut rows = stream(&mut tx, SELECT_DIAGNOSTICS)?;
+            while let Some(row) = rows.next()? {
+                diagnostics.push(Diagnostic {
+                    file: row.try_get(0)?,
+                    line: line_number(row.try_get(1)?)?,
+                    col: line_number(row.try_get(2)?)?,
+                    severity: parse_severity(row.try_get(3)?),
+                    message: row.try_get(4)?,
+                });
+            }
+            drop(rows);
+            tx.commit()?;
+            Ok(Snapshot {
+                generation,
+                entities,
+                conflicts,
+                diagnostics,
+            })
+        })
+    }
+
+    fn locations(&self) -> Result<Vec<StoredLocation>, StoreError> {
+        self.with_client(|client| {
+            client
+                .query(
+                    "SELECT id, type, target FROM catalog_locations ORDER BY seq, id",
+                    &[],
+                )?
+                .iter()
+                .map(|r| {
+                    Ok(StoredLocation {
+                        id: r.try_get(0)?,
+                        kind: r.try_get(1)?,
+                        target: r.try_get(2)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn add_location(&self, kind: &str, target: &str) -> Result<StoredLocation, StoreError> {
+        let id = location_id(kind, target);
+        self.with_client(|client| {
+            client.execute(
+                "INSERT INTO catalog_locations (id, seq, type, target, created_at)
+                 VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM catalog_locations), $2, $3, now())
+                 ON CONFLICT DO NOTHING",
+                &[&id, &kind, &target],
+            )?;
+            Ok(())
+        })?;
+        Ok(StoredLocation {
+            id,
+            kind: kind.to_string(),
+            target: target.to_string(),
+        })
+    }
+
+    fn remove_location(&self, id: &str) -> Result<bool, StoreError> {
+        self.with_client(|client| {
+            Ok(client.execute("DELETE FROM catalog_locations WHERE id = $1", &[&id])? > 0)
+        })
+    }
+
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+}

@@ -1,0 +1,279 @@
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Mutex;
+
+use kiosque_catalog::{ChangeSet, Claim, Conflict, Diagnostic, FileState, Snapshot, StoredEntity, StoredRelation};
+use kiosque_model::Severity;
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
+
+use crate::migrate::{Migration, SQLITE};
+use crate::{location_id, CatalogStore, StoreError, StoredLocation};
+
+/// The embedded store: one SQLite file in WAL mode.
+pub struct SqliteStore {
+    path: String,
+    connection: Mutex<Connection>,
+}
+
+fn open_error(path: &str, err: rusqlite::Error) -> StoreError {
+    let hint = match &err {
+        rusqlite::Error::SqliteFailure(e, _) => match e.code {
+            rusqlite::ErrorCode::NotADatabase => "the file is not a SQLite database (corrupt, or another kind of file)",
+            rusqlite::ErrorCode::ReadOnly => "the database file or its directory is read-only",
+            rusqlite::ErrorCode::CannotOpen => "the file cannot be opened (does its directory exist and is it writable?)",
+            rusqlite::ErrorCode::PermissionDenied => "permission denied",
+            rusqlite::ErrorCode::DatabaseBusy => "the database is locked by another process",
+            _ => "",
+        },
+        _ => "",
+    };
+    if hint.is_empty() {
+        StoreError::Open(format!("cannot open SQLite database {path}: {err}"))
+    } else {
+        StoreError::Open(format!("cannot open SQLite database {path}: {hint} ({err})"))
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub fn open(path: &str) -> Result<SqliteStore, StoreError> {
+        if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+            if !parent.is_dir() {
+                return Err(StoreError::Open(format!("cannot open SQLite database {path}: directory {} does not exist", parent.display())));
+            }
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut connection = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, e))?;
+        connection
+            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -65536;")
+            .map_err(|e| open_error(path, e))?;
+        migrate(&mut connection, SQLITE).map_err(|e| match e {
+            StoreError::Query(m) => StoreError::Open(format!("cannot prepare SQLite database {path}: {m}")),
+            other => other,
+        })?;
+        Ok(SqliteStore { path: path.to_string(), connection: Mutex::new(connection) })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave a transaction half-applied
+        // (SQLite rolls it back), so a poisoned lock is safe to reuse.
+        self.connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+fn migrate(connection: &mut Connection, migrations: &[Migration]) -> Result<(), StoreError> {
+    connection.execute_batch(
+        "CREATE TABLE IF NOT EXISTS kiosque_migrations (component TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (component, version))",
+    )?;
+    let tx = connection.transaction()?;
+    for migration in migrations {
+        let applied: Option<i64> = tx
+            .query_row(
+                "SELECT version FROM kiosque_migrations WHERE component = ?1 AND version = ?2",
+                params![migration.component, migration.version],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if applied.is_none() {
+            tx.execute_batch(migration.sql)?;
+            tx.execute(
+                "INSERT INTO kiosque_migrations (component, version, applied_at) VALUES (?1, ?2, datetime('now'))",
+                params![migration.component, migration.version],
+            )?;
+        }
+    }
+    let newest: Option<i64> = tx.query_row("SELECT MAX(version) FROM kiosque_migrations WHERE component = 'catalog'", [], |r| r.get(0))?;
+    let known = migrations.iter().filter(|m| m.component == "catalog").map(|m| m.version).max().unwrap_or(0);
+    if newest.unwrap_or(0) > known {
+        return Err(StoreError::Schema(format!(
+            "the database schema (catalog version {}) is newer than this Kiosque (version {known}); upgrade Kiosque",
+            newest.unwrap_or(0)
+        )));
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn relations_json(relations: &[StoredRelation]) -> String {
+    let rows: Vec<[&str; 3]> = relations.iter().map(|r| [r.source.as_str(), r.kind.as_str(), r.target.as_str()]).collect();
+    serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into())
+}
+
+pub(crate) fn parse_relations(text: &str) -> Result<Vec<StoredRelation>, StoreError> {
+    let rows: Vec<[String; 3]> = serde_json::from_str(text)?;
+    Ok(rows.into_iter().map(|[source, kind, target]| StoredRelation { source, kind, target }).collect())
+}
+
+pub(crate) fn severity_text(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+pub(crate) fn parse_severity(text: &str) -> Severity {
+    if text == "error" {
+        Severity::Error
+    } else {
+        Severity::Warning
+    }
+}
+
+fn apply_in(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<(), StoreError> {
+    {
+        let mut put_file = tx.prepare_cached("INSERT INTO catalog_files (key, state) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET state = excluded.state")?;
+        for state in &changes.files {
+            put_file.execute(params![state.key, serde_json::to_string(state)?])?;
+        }
+        let mut remove_file = tx.prepare_cached("DELETE FROM catalog_files WHERE key = ?1")?;
+        for key in &changes.removed_files {
+            remove_file.execute(params![key])?;
+        }
+        let mut put_entity = tx.prepare_cached(
+            "INSERT INTO catalog_entities (entity_ref, file_key, line, col, orphan, body, relations) VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6)
+             ON CONFLICT (entity_ref) DO UPDATE SET file_key = excluded.file_key, line = excluded.line, col = excluded.col,
+               orphan = 0, body = excluded.body, relations = excluded.relations",
+        )?;
+        for entity in &changes.upserts {
+            put_entity.execute(params![entity.entity_ref, entity.file_key, entity.line, entity.col, entity.body, relations_json(&entity.relations)])?;
+        }
+        let mut orphan = tx.prepare_cached("UPDATE catalog_entities SET orphan = 1 WHERE entity_ref = ?1")?;
+        for entity_ref in &changes.orphaned {
+            orphan.execute(params![entity_ref])?;
+        }
+        let mut clear_conflicts = tx.prepare_cached("DELETE FROM catalog_conflicts WHERE loser_file = ?1")?;
+        let mut clear_diagnostics = tx.prepare_cached("DELETE FROM catalog_diagnostics WHERE file_key = ?1")?;
+        for key in &changes.reprocessed_files {
+            clear_conflicts.execute(params![key])?;
+            clear_diagnostics.execute(params![key])?;
+        }
+        let mut put_conflict = tx.prepare_cached("INSERT INTO catalog_conflicts (entity_ref, winner_file, loser_file) VALUES (?1, ?2, ?3)")?;
+        for c in &changes.conflicts {
+            put_conflict.execute(params![c.entity_ref, c.winner_file, c.loser_file])?;
+        }
+        let mut put_diagnostic = tx.prepare_cached(
+            "INSERT INTO catalog_diagnostics (file_key, file, line, col, severity, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for (key, d) in &changes.diagnostics {
+            put_diagnostic.execute(params![key, d.file, d.line, d.col, severity_text(d.severity), d.message])?;
+        }
+    }
+    tx.execute("UPDATE catalog_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'generation'", [])?;
+    Ok(())
+}
+
+impl CatalogStore for SqliteStore {
+    fn file_states(&self) -> Result<HashMap<String, FileState>, StoreError> {
+        let conn = self.lock();
+        let mut statement = conn.prepare("SELECT key, state FROM catalog_files")?;
+        let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+        let mut out = HashMap::new();
+        for row in rows {
+            let (key, state) = row?;
+            out.insert(key, serde_json::from_str(&state)?);
+        }
+        Ok(out)
+    }
+
+    fn claims(&self) -> Result<HashMap<String, Claim>, StoreError> {
+        let conn = self.lock();
+        let mut statement = conn.prepare("SELECT entity_ref, file_key, orphan FROM catalog_entities")?;
+        let rows = statement.query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, Claim { file_key: row.get(1)?, orphan: row.get::<_, i64>(2)? != 0 }))
+        })?;
+        rows.collect::<Result<_, _>>().map_err(Into::into)
+    }
+
+    fn apply(&self, changes: &ChangeSet) -> Result<u64, StoreError> {
+        let mut conn = self.lock();
+        if !changes.is_empty() || !changes.diagnostics.is_empty() {
+            let tx = conn.transaction()?;
+            apply_in(&tx, changes)?;
+            tx.commit()?;
+        }
+        drop(conn);
+        self.generation()
+    }
+
+    fn generation(&self) -> Result<u64, StoreError> {
+        let conn = self.lock();
+        let value: String = conn.query_row("SELECT value FROM catalog_meta WHERE key = 'generation'", [], |r| r.get(0))?;
+        Ok(value.parse().unwrap_or(0))
+    }
+
+    fn snapshot(&self) -> Result<Snapshot, StoreError> {
+        let mut conn = self.lock();
+        // One read transaction: a consistent view even while an import commits.
+        let tx = conn.transaction()?;
+        let generation: String = tx.query_row("SELECT value FROM catalog_meta WHERE key = 'generation'", [], |r| r.get(0))?;
+        let mut entities = Vec::new();
+        {
+            let mut statement = tx.prepare("SELECT entity_ref, file_key, line, col, orphan, body, relations FROM catalog_entities")?;
+            let mut rows = statement.query([])?;
+            while let Some(row) = rows.next()? {
+                let relations: String = row.get(6)?;
+                entities.push(StoredEntity {
+                    entity_ref: row.get(0)?,
+                    file_key: row.get(1)?,
+                    line: row.get(2)?,
+                    col: row.get(3)?,
+                    orphan: row.get::<_, i64>(4)? != 0,
+                    body: row.get(5)?,
+                    relations: parse_relations(&relations)?,
+                });
+            }
+        }
+        let conflicts = {
+            let mut statement = tx.prepare("SELECT entity_ref, winner_file, loser_file FROM catalog_conflicts ORDER BY entity_ref, loser_file")?;
+            let rows = statement.query_map([], |r| Ok(Conflict { entity_ref: r.get(0)?, winner_file: r.get(1)?, loser_file: r.get(2)? }))?;
+            rows.collect::<Result<Vec<_>, _>>()?
+        };
+        let diagnostics = {
+            let mut statement = tx.prepare("SELECT file, line, col, severity, message FROM catalog_diagnostics ORDER BY file, line, col")?;
+            let rows = statement.query_map([], |r| {
+                Ok(Diagnostic {
+                    file: r.get(0)?,
+                    line: r.get(1)?,
+                    col: r.get(2)?,
+                    severity: parse_severity(&r.get::<_, String>(3)?),
+                    message: r.get(4)?,
+                })
+            })?;
+            rows.collect::<Result<Vec<_>, _>>()?
+        };
+        tx.commit()?;
+        Ok(Snapshot { generation: generation.parse().unwrap_or(0), entities, conflicts, diagnostics })
+    }
+
+    fn locations(&self) -> Result<Vec<StoredLocation>, StoreError> {
+        let conn = self.lock();
+        let mut statement = conn.prepare("SELECT id, type, target FROM catalog_locations ORDER BY seq")?;
+        let rows = statement.query_map([], |r| Ok(StoredLocation { id: r.get(0)?, kind: r.get(1)?, target: r.get(2)? }))?;
+        rows.collect::<Result<_, _>>().map_err(Into::into)
+    }
+
+    fn add_location(&self, kind: &str, target: &str) -> Result<StoredLocation, StoreError> {
+        let conn = self.lock();
+        let id = location_id(kind, target);
+        conn.execute(
+            "INSERT INTO catalog_locations (id, seq, type, target, created_at)
+             VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM catalog_locations), ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+             ON CONFLICT DO NOTHING",
+            params![id, kind, target],
+        )?;
+        Ok(StoredLocation { id, kind: kind.to_string(), target: target.to_string() })
+    }
+
+    fn remove_location(&self, id: &str) -> Result<bool, StoreError> {
+        let conn = self.lock();
+        Ok(conn.execute("DELETE FROM catalog_locations WHERE id = ?1", params![id])? > 0)
+    }
+
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+}

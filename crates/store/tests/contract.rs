@@ -1,0 +1,142 @@
+//! The store's behaviour, checked against every backend: SQLite always,
+//! PostgreSQL when `KIOSQUE_TEST_POSTGRES_URL` names a server (CI sets it, and
+//! sets `KIOSQUE_REQUIRE_POSTGRES=1` so that a missing server fails the run
+//! instead of skipping it).
+
+mod backends;
+
+use std::collections::HashMap;
+
+use kiosque_catalog::{reconcile, Catalog, Diagnostic, FileOutcome, FileState, NewEntity};
+use kiosque_model::{derive_relations, Entity, Severity};
+use kiosque_store::CatalogStore;
+use serde_json::{json, Value};
+
+fn state(key: &str, hash: u64) -> FileState {
+    FileState { key: key.into(), origin: "file:/org".into(), hash, size: 10, mtime_ns: 5, dependencies: vec![], locations: vec!["file:./more.yaml".into()] }
+}
+
+fn entity(value: Value) -> NewEntity {
+    let e = Entity::from_value(value.clone()).unwrap();
+    let derived = derive_relations(&e);
+    NewEntity { entity_ref: e.entity_ref().unwrap().to_string(), body: value, line: 3, col: 1, relations: derived.relations, references: vec![] }
+}
+
+fn component(name: &str, owner: &str) -> NewEntity {
+    entity(json!({"apiVersion": "backstage.io/v1alpha1", "kind": "Component", "metadata": {"name": name, "title": "Café ☕"},
+        "spec": {"type": "service", "lifecycle": "production", "owner": owner}}))
+}
+
+fn parsed(key: &str, hash: u64, entities: Vec<NewEntity>, diagnostics: Vec<Diagnostic>) -> FileOutcome {
+    FileOutcome::Parsed { state: state(key, hash), entities, kept: vec![], diagnostics }
+}
+
+fn import(store: &dyn CatalogStore, outcomes: Vec<FileOutcome>) -> u64 {
+    let claims = store.claims().unwrap();
+    store.apply(&reconcile(&claims, outcomes)).unwrap()
+}
+
+fn warning(file: &str, message: &str) -> Diagnostic {
+    Diagnostic { file: file.into(), line: 2, col: 3, severity: Severity::Warning, message: message.into() }
+}
+
+fn empty_store_has_nothing(store: &dyn CatalogStore) {
+    assert_eq!(store.generation().unwrap(), 0);
+    let snapshot = store.snapshot().unwrap();
+    assert!(snapshot.entities.is_empty() && snapshot.conflicts.is_empty() && snapshot.diagnostics.is_empty());
+    assert!(store.file_states().unwrap().is_empty());
+}
+
+fn import_round_trips_entities_relations_and_files(store: &dyn CatalogStore) {
+    let generation = import(store, vec![parsed("file:/a.yaml", 1, vec![component("web", "team-a"), component("api", "team-a")], vec![])]);
+    assert_eq!(generation, 1);
+    let snapshot = store.snapshot().unwrap();
+    assert_eq!(snapshot.generation, 1);
+    let mut refs: Vec<&str> = snapshot.entities.iter().map(|e| e.entity_ref.as_str()).collect();
+    refs.sort();
+    assert_eq!(refs, ["component:default/api", "component:default/web"]);
+    let web = snapshot.entities.iter().find(|e| e.entity_ref == "component:default/web").unwrap();
+    assert_eq!((web.file_key.as_str(), web.line, web.col, web.orphan), ("file:/a.yaml", 3, 1, false));
+    let body: Value = serde_json::from_str(&web.body).unwrap();
+    assert_eq!(body["metadata"]["title"], "Café ☕");
+    assert_eq!(web.relations.len(), 2, "ownedBy and its inverse ownerOf");
+    let files = store.file_states().unwrap();
+    assert_eq!(files["file:/a.yaml"], state("file:/a.yaml", 1));
+    let catalog = Catalog::build(snapshot);
+    let group = catalog.by_ref_text("group:default/team-a");
+    assert!(group.is_none(), "team-a is only a relation target");
+    assert_eq!(catalog.dangling_targets(), ["group:default/team-a"]);
+}
+
+fn empty_change_keeps_generation(store: &dyn CatalogStore) {
+    import(store, vec![parsed("file:/a.yaml", 1, vec![component("web", "t")], vec![])]);
+    let unchanged = FileOutcome::Unchanged { state: state("file:/a.yaml", 1), touched: false };
+    assert_eq!(import(store, vec![unchanged]), 1);
+}
+
+fn orphans_conflicts_and_diagnostics(store: &dyn CatalogStore) {
+    import(
+        store,
+        vec![
+            parsed("file:/a.yaml", 1, vec![component("web", "t"), component("old", "t")], vec![warning("a.yaml", "first")]),
+            parsed("file:/b.yaml", 1, vec![component("web", "u")], vec![]),
+        ],
+    );
+    let snapshot = store.snapshot().unwrap();
+    assert_eq!(snapshot.conflicts.len(), 1);
+    assert_eq!(snapshot.conflicts[0].winner_file, "file:/a.yaml");
+    assert_eq!(snapshot.conflicts[0].loser_file, "file:/b.yaml");
+    assert_eq!(snapshot.diagnostics.len(), 2, "the warning and the conflict: {:?}", snapshot.diagnostics);
+
+    // a.yaml drops "old" and its warning; b.yaml is unchanged.
+    import(
+        store,
+        vec![
+            parsed("file:/a.yaml", 2, vec![component("web", "t")], vec![]),
+            FileOutcome::Unchanged { state: state("file:/b.yaml", 1), touched: false },
+        ],
+    );
+    let snapshot = store.snapshot().unwrap();
+    let old = snapshot.entities.iter().find(|e| e.entity_ref == "component:default/old").unwrap();
+    assert!(old.orphan, "kept and flagged, not deleted");
+    assert_eq!(snapshot.conflicts.len(), 1, "b.yaml was not reprocessed: its conflict stands");
+    assert_eq!(snapshot.diagnostics.len(), 1);
+    assert!(snapshot.diagnostics[0].message.contains("already declared"));
+
+    // The file disappears: its remaining entity is orphaned too, its state removed.
+    import(store, vec![FileOutcome::Removed { key: "file:/a.yaml".into() }]);
+    let snapshot = store.snapshot().unwrap();
+    assert!(snapshot.entities.iter().all(|e| e.orphan));
+    assert!(!store.file_states().unwrap().contains_key("file:/a.yaml"));
+    let claims = store.claims().unwrap();
+    assert!(claims["component:default/web"].orphan);
+}
+
+fn locations_are_registered_once(store: &dyn CatalogStore) {
+    let first = store.add_location("file", "/srv/catalog/all.yaml").unwrap();
+    let again = store.add_location("file", "/srv/catalog/all.yaml").unwrap();
+    assert_eq!(first, again);
+    let second = store.add_location("git", "/srv/repos/a.git?ref=main").unwrap();
+    assert_ne!(first.id, second.id);
+    assert_eq!(store.locations().unwrap(), vec![first.clone(), second.clone()]);
+    assert!(store.remove_location(&first.id).unwrap());
+    assert!(!store.remove_location(&first.id).unwrap());
+    assert_eq!(store.locations().unwrap(), vec![second]);
+}
+
+fn large_imports_fit_in_one_transaction(store: &dyn CatalogStore) {
+    // More rows than PostgreSQL's 65,535 bind parameters in one statement.
+    let entities: Vec<NewEntity> = (0..70_000).map(|i| component(&format!("svc-{i}"), "team")).collect();
+    assert_eq!(import(store, vec![parsed("file:/big.yaml", 1, entities, vec![])]), 1);
+    assert_eq!(store.claims().unwrap().len(), 70_000);
+    let _ = HashMap::<u8, u8>::new();
+}
+
+backends::for_each_backend!(
+    empty_store_has_nothing,
+    import_round_trips_entities_relations_and_files,
+    empty_change_keeps_generation,
+    orphans_conflicts_and_diagnostics,
+    locations_are_registered_once,
+    large_imports_fit_in_one_transaction,
+);
