@@ -1,9 +1,10 @@
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 
 use kiosque_model::{Relation, Severity};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
+use xxhash_rust::xxh3::{xxh3_128, Xxh3};
 
 use crate::diagnostic::Diagnostic;
 
@@ -88,12 +89,35 @@ pub struct Conflict {
     pub loser_file: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoredRelation {
-    pub source: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub target: String,
+/// Relations as stored: one `type<TAB>source<TAB>target` line each. Text, so
+/// that writing and loading 800,000 of them costs one string per entity.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StoredRelations(pub String);
+
+impl StoredRelations {
+    pub fn from_relations(relations: &[Relation]) -> Self {
+        let mut text = String::with_capacity(relations.len() * 64);
+        for r in relations {
+            let _ = writeln!(text, "{}\t{}\t{}", r.kind.as_str(), r.source, r.target);
+        }
+        StoredRelations(text)
+    }
+
+    /// `(type, source, target)` of each relation; malformed lines are skipped.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str, &str)> {
+        self.0.lines().filter_map(|line| {
+            let mut parts = line.split('\t');
+            Some((parts.next()?, parts.next()?, parts.next()?))
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// An entity as stored: its final JSON body and where it came from.
@@ -108,7 +132,7 @@ pub struct StoredEntity {
     /// location annotations filled in.
     pub body: String,
     /// Relations this entity declares, both directions.
-    pub relations: Vec<StoredRelation>,
+    pub relations: StoredRelations,
 }
 
 /// Everything the store holds of the catalog, as the read model loads it.
@@ -155,102 +179,103 @@ impl ChangeSet {
 pub fn reconcile(previous: &HashMap<String, Claim>, mut outcomes: Vec<FileOutcome>) -> ChangeSet {
     outcomes.sort_by(|a, b| a.key().cmp(b.key()));
     let mut changes = ChangeSet::default();
-    let mut claims: HashMap<String, Claim> = previous.clone();
 
     // Files that keep their previous entities whatever happens.
-    let stable: HashSet<&str> = outcomes
+    let stable: HashSet<String> = outcomes
         .iter()
         .filter(|o| matches!(o, FileOutcome::Unchanged { .. } | FileOutcome::Failed { .. }))
-        .map(FileOutcome::key)
+        .map(|o| o.key().to_string())
         .collect();
-    let removed: HashSet<&str> =
-        outcomes.iter().filter(|o| matches!(o, FileOutcome::Removed { .. })).map(FileOutcome::key).collect();
-    let mut declared: HashMap<&str, HashSet<&str>> = HashMap::new();
+    let removed: HashSet<String> =
+        outcomes.iter().filter(|o| matches!(o, FileOutcome::Removed { .. })).map(|o| o.key().to_string()).collect();
+    let mut declared: HashMap<String, HashSet<String>> = HashMap::new();
     for outcome in &outcomes {
         if let FileOutcome::Parsed { state, entities, kept, .. } = outcome {
-            let set = declared.entry(state.key.as_str()).or_default();
-            set.extend(entities.iter().map(|e| e.entity_ref.as_str()));
-            set.extend(kept.iter().map(String::as_str));
+            let set = declared.entry(state.key.clone()).or_default();
+            set.extend(entities.iter().map(|e| e.entity_ref.clone()));
+            set.extend(kept.iter().cloned());
         }
     }
 
-    // Entities their file no longer declares become orphans.
+    // Claims changed by this import, over the stored ones.
+    let mut claims: HashMap<String, Claim> = HashMap::new();
     let mut orphaned: HashSet<String> = HashSet::new();
-    for (entity_ref, claim) in claims.iter_mut() {
-        if claim.orphan || stable.contains(claim.file_key.as_str()) {
+    for (entity_ref, claim) in previous {
+        if claim.orphan || stable.contains(&claim.file_key) {
             continue;
         }
-        let gone = removed.contains(claim.file_key.as_str())
-            || declared.get(claim.file_key.as_str()).is_some_and(|set| !set.contains(entity_ref.as_str()));
+        let gone = removed.contains(&claim.file_key)
+            || declared.get(&claim.file_key).is_some_and(|set| !set.contains(entity_ref));
         if gone {
-            claim.orphan = true;
+            claims.insert(entity_ref.clone(), Claim { file_key: claim.file_key.clone(), orphan: true });
             orphaned.insert(entity_ref.clone());
         }
     }
 
-    for outcome in &outcomes {
+    for outcome in outcomes {
         match outcome {
             FileOutcome::Unchanged { state, touched } => {
-                if *touched {
-                    changes.files.push(state.clone());
+                if touched {
+                    changes.files.push(state);
                 }
             }
             FileOutcome::Removed { key } => {
-                changes.removed_files.push(key.clone());
                 changes.reprocessed_files.push(key.clone());
+                changes.removed_files.push(key);
             }
             FileOutcome::Failed { key, diagnostics } => {
-                changes.reprocessed_files.push(key.clone());
-                changes.diagnostics.extend(diagnostics.iter().map(|d| (key.clone(), d.clone())));
+                changes.diagnostics.extend(diagnostics.into_iter().map(|d| (key.clone(), d)));
+                changes.reprocessed_files.push(key);
             }
             FileOutcome::Parsed { state, entities, diagnostics, .. } => {
-                changes.files.push(state.clone());
                 changes.reprocessed_files.push(state.key.clone());
-                changes.diagnostics.extend(diagnostics.iter().map(|d| (state.key.clone(), d.clone())));
-                let mut seen_here: HashSet<&str> = HashSet::new();
+                changes.diagnostics.extend(diagnostics.into_iter().map(|d| (state.key.clone(), d)));
+                let mut seen_here: HashSet<String> = HashSet::new();
                 for entity in entities {
-                    if !seen_here.insert(entity.entity_ref.as_str()) {
-                        changes.diagnostics.push((
+                    let diagnostic = |message: String| {
+                        (
                             state.key.clone(),
                             Diagnostic {
                                 file: display_key(&state.key).to_string(),
                                 line: entity.line,
                                 col: entity.col,
                                 severity: Severity::Error,
-                                message: format!("{} is declared twice in this file; the first declaration is used", entity.entity_ref),
+                                message,
                             },
-                        ));
+                        )
+                    };
+                    if !seen_here.insert(entity.entity_ref.clone()) {
+                        changes.diagnostics.push(diagnostic(format!(
+                            "{} is declared twice in this file; the first declaration is used",
+                            entity.entity_ref
+                        )));
                         continue;
                     }
-                    match claims.get(&entity.entity_ref) {
+                    let current = claims.get(&entity.entity_ref).or_else(|| previous.get(&entity.entity_ref));
+                    match current {
                         Some(claim) if !claim.orphan && claim.file_key != state.key => {
+                            changes.diagnostics.push(diagnostic(format!(
+                                "{} is already declared by {}; the first claim wins, this one is ignored",
+                                entity.entity_ref,
+                                display_key(&claim.file_key)
+                            )));
                             changes.conflicts.push(Conflict {
                                 entity_ref: entity.entity_ref.clone(),
                                 winner_file: claim.file_key.clone(),
                                 loser_file: state.key.clone(),
                             });
-                            changes.diagnostics.push((
-                                state.key.clone(),
-                                Diagnostic {
-                                    file: display_key(&state.key).to_string(),
-                                    line: entity.line,
-                                    col: entity.col,
-                                    severity: Severity::Error,
-                                    message: format!(
-                                        "{} is already declared by {}; the first claim wins, this one is ignored",
-                                        entity.entity_ref,
-                                        display_key(&claim.file_key)
-                                    ),
-                                },
-                            ));
                         }
                         _ => {
                             orphaned.remove(&entity.entity_ref);
-                            claims.insert(entity.entity_ref.clone(), Claim { file_key: state.key.clone(), orphan: false });
+                            claims.insert(
+                                entity.entity_ref.clone(),
+                                Claim { file_key: state.key.clone(), orphan: false },
+                            );
                             changes.upserts.push(stored(entity, &state.key, &state.origin));
                         }
                     }
                 }
+                changes.files.push(state);
             }
         }
     }
@@ -265,47 +290,52 @@ pub fn display_key(key: &str) -> &str {
     key.strip_prefix("file:").unwrap_or(key)
 }
 
-fn stored(entity: &NewEntity, file_key: &str, origin: &str) -> StoredEntity {
-    let mut body = entity.body.clone();
+fn stored(entity: NewEntity, file_key: &str, origin: &str) -> StoredEntity {
+    let NewEntity { entity_ref, mut body, line, col, relations, .. } = entity;
     if let Some(metadata) = body.get_mut("metadata").and_then(Value::as_object_mut) {
         let annotations = metadata.entry("annotations").or_insert_with(|| Value::Object(Default::default()));
         if let Some(annotations) = annotations.as_object_mut() {
-            annotations.insert(kiosque_model::ANNOTATION_LOCATION.into(), Value::String(location_text(file_key)));
-            annotations.insert(kiosque_model::ANNOTATION_ORIGIN_LOCATION.into(), Value::String(location_text(origin)));
+            annotations.insert(kiosque_model::ANNOTATION_LOCATION.into(), Value::String(file_key.to_string()));
+            annotations.insert(kiosque_model::ANNOTATION_ORIGIN_LOCATION.into(), Value::String(origin.to_string()));
         }
-        metadata.insert("uid".into(), Value::String(uid_for(&entity.entity_ref)));
-        let etag = format!("{:016x}", xxh3_64(body_text(metadata).as_bytes()));
+        metadata.insert("uid".into(), Value::String(uid_for(&entity_ref)));
+    }
+    // The etag changes whenever the entity's content does.
+    let mut hasher = HashWriter(Xxh3::new());
+    let _ = serde_json::to_writer(&mut hasher, &body);
+    let etag = format!("{:016x}", hasher.0.digest());
+    if let Some(metadata) = body.get_mut("metadata").and_then(Value::as_object_mut) {
         metadata.insert("etag".into(), Value::String(etag));
     }
     StoredEntity {
-        entity_ref: entity.entity_ref.clone(),
         file_key: file_key.to_string(),
-        line: entity.line,
-        col: entity.col,
+        line,
+        col,
         orphan: false,
         body: body.to_string(),
-        relations: entity
-            .relations
-            .iter()
-            .map(|r| StoredRelation { source: r.source.to_string(), kind: r.kind.as_str().to_string(), target: r.target.to_string() })
-            .collect(),
+        relations: StoredRelations::from_relations(&relations),
+        entity_ref,
     }
 }
 
-fn body_text(metadata: &serde_json::Map<String, Value>) -> String {
-    serde_json::to_string(metadata).unwrap_or_default()
-}
+/// Feeds serialized bytes to a hasher without building the string.
+struct HashWriter(Xxh3);
 
-/// Backstage's location notation: `file:/path` or `url:…`; git keys stay as they are.
-fn location_text(key: &str) -> String {
-    key.to_string()
+impl std::io::Write for HashWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A stable UUID-shaped identifier derived from the reference, so that the
 /// same entity keeps its uid across imports and replicas.
 fn uid_for(entity_ref: &str) -> String {
-    let h = xxh3_128(entity_ref.as_bytes()).to_be_bytes();
-    let hex: String = h.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = format!("{:032x}", xxh3_128(entity_ref.as_bytes()));
     format!("{}-{}-4{}-a{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], &hex[17..20], &hex[20..32])
 }
 
@@ -315,15 +345,35 @@ mod tests {
     use serde_json::json;
 
     fn state(key: &str) -> FileState {
-        FileState { key: key.into(), origin: "file:/root.yaml".into(), hash: 1, size: 1, mtime_ns: 1, dependencies: vec![], locations: vec![] }
+        FileState {
+            key: key.into(),
+            origin: "file:/root.yaml".into(),
+            hash: 1,
+            size: 1,
+            mtime_ns: 1,
+            dependencies: vec![],
+            locations: vec![],
+        }
     }
 
     fn entity(r: &str) -> NewEntity {
-        NewEntity { entity_ref: r.into(), body: json!({"kind": "Component", "metadata": {"name": r}}), line: 1, col: 1, relations: vec![], references: vec![] }
+        NewEntity {
+            entity_ref: r.into(),
+            body: json!({"kind": "Component", "metadata": {"name": r}}),
+            line: 1,
+            col: 1,
+            relations: vec![],
+            references: vec![],
+        }
     }
 
     fn parsed(key: &str, refs: &[&str]) -> FileOutcome {
-        FileOutcome::Parsed { state: state(key), entities: refs.iter().map(|r| entity(r)).collect(), kept: vec![], diagnostics: vec![] }
+        FileOutcome::Parsed {
+            state: state(key),
+            entities: refs.iter().map(|r| entity(r)).collect(),
+            kept: vec![],
+            diagnostics: vec![],
+        }
     }
 
     fn claims(pairs: &[(&str, &str, bool)]) -> HashMap<String, Claim> {
@@ -333,9 +383,13 @@ mod tests {
     #[test]
     fn first_claim_wins_and_conflict_is_reported_on_both() {
         let changes = reconcile(&HashMap::new(), vec![parsed("b", &["x"]), parsed("a", &["x", "y"])]);
-        let upserted: Vec<(&str, &str)> = changes.upserts.iter().map(|e| (e.entity_ref.as_str(), e.file_key.as_str())).collect();
+        let upserted: Vec<(&str, &str)> =
+            changes.upserts.iter().map(|e| (e.entity_ref.as_str(), e.file_key.as_str())).collect();
         assert_eq!(upserted, vec![("x", "a"), ("y", "a")]);
-        assert_eq!(changes.conflicts, vec![Conflict { entity_ref: "x".into(), winner_file: "a".into(), loser_file: "b".into() }]);
+        assert_eq!(
+            changes.conflicts,
+            vec![Conflict { entity_ref: "x".into(), winner_file: "a".into(), loser_file: "b".into() }]
+        );
         assert_eq!(changes.diagnostics.len(), 1);
         assert_eq!(changes.diagnostics[0].0, "b");
     }
@@ -343,7 +397,10 @@ mod tests {
     #[test]
     fn stored_claims_win_over_new_files() {
         let previous = claims(&[("x", "z", false)]);
-        let changes = reconcile(&previous, vec![FileOutcome::Unchanged { state: state("z"), touched: false }, parsed("a", &["x"])]);
+        let changes = reconcile(
+            &previous,
+            vec![FileOutcome::Unchanged { state: state("z"), touched: false }, parsed("a", &["x"])],
+        );
         assert!(changes.upserts.is_empty());
         assert_eq!(changes.conflicts[0].winner_file, "z");
     }
@@ -364,7 +421,8 @@ mod tests {
     fn failed_files_keep_their_entities_and_invalid_entities_are_kept() {
         let previous = claims(&[("x", "a", false), ("y", "b", false)]);
         let failed = FileOutcome::Failed { key: "a".into(), diagnostics: vec![] };
-        let with_kept = FileOutcome::Parsed { state: state("b"), entities: vec![], kept: vec!["y".into()], diagnostics: vec![] };
+        let with_kept =
+            FileOutcome::Parsed { state: state("b"), entities: vec![], kept: vec!["y".into()], diagnostics: vec![] };
         let changes = reconcile(&previous, vec![failed, with_kept]);
         assert!(changes.orphaned.is_empty());
         assert!(changes.upserts.is_empty());

@@ -187,23 +187,29 @@ impl Catalog {
             pending_relations.push(relations);
         }
         for relations in pending_relations {
-            for relation in relations {
-                let (Some(&source), Some(kind)) = (catalog.by_ref.get(relation.source.as_str()), RelationType::parse(&relation.kind)) else {
+            for (kind, source, target) in relations.iter() {
+                let (Some(&source), Some(kind)) = (catalog.by_ref.get(source), RelationType::parse(kind)) else {
                     continue; // the source entity no longer exists
                 };
-                let next = catalog.targets.len() as u32;
-                let target = *target_ids.entry(relation.target.clone().into_boxed_str()).or_insert_with(|| {
-                    catalog.targets.push(relation.target.into_boxed_str());
-                    next
-                });
-                let list = &mut catalog.entries[source as usize].relations;
-                if !list.contains(&(kind, target)) {
-                    list.push((kind, target));
-                }
+                let target = match target_ids.get(target) {
+                    Some(&id) => id,
+                    None => {
+                        let id = catalog.targets.len() as u32;
+                        catalog.targets.push(target.into());
+                        target_ids.insert(target.into(), id);
+                        id
+                    }
+                };
+                catalog.entries[source as usize].relations.push((kind, target));
             }
         }
         for id in 0..catalog.entries.len() {
-            catalog.entries[id].relations.sort_by(|a, b| (a.0.as_str(), &catalog.targets[a.1 as usize]).cmp(&(b.0.as_str(), &catalog.targets[b.1 as usize])));
+            let targets = &catalog.targets;
+            let list = &mut catalog.entries[id].relations;
+            // Both sides may declare the same relation (a group's children and
+            // a child's parent): keep one.
+            list.sort_by(|a, b| (a.0.as_str(), &targets[a.1 as usize]).cmp(&(b.0.as_str(), &targets[b.1 as usize])));
+            list.dedup();
             if catalog.entries[id].orphan {
                 mark_orphan(&mut catalog.entries[id].body);
             }
@@ -221,7 +227,10 @@ impl Catalog {
             pairs.push(("metadata.namespace".into(), "default".into()));
         }
         for (kind, target) in &entry.relations {
-            pairs.push((format!("relations.{}", kind.as_str().to_ascii_lowercase()), self.targets[*target as usize].to_string()));
+            pairs.push((
+                format!("relations.{}", kind.as_str().to_ascii_lowercase()),
+                self.targets[*target as usize].to_string(),
+            ));
         }
         for (key, display) in pairs {
             let index = self.fields.entry(key.clone().into_boxed_str()).or_insert_with(|| KeyIndex {
@@ -313,7 +322,8 @@ impl Catalog {
 
     /// Relation targets that name no entity of the catalog.
     pub fn dangling_targets(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = self.targets.iter().filter(|t| !self.by_ref.contains_key(&**t)).map(|t| &**t).collect();
+        let mut out: Vec<&str> =
+            self.targets.iter().filter(|t| !self.by_ref.contains_key(&**t)).map(|t| &**t).collect();
         out.sort();
         out
     }
@@ -350,7 +360,11 @@ pub(crate) fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String
                 if prefix.is_empty() && k == "relations" {
                     continue;
                 }
-                let key = if prefix.is_empty() { k.to_ascii_lowercase() } else { format!("{prefix}.{}", k.to_ascii_lowercase()) };
+                let key = if prefix.is_empty() {
+                    k.to_ascii_lowercase()
+                } else {
+                    format!("{prefix}.{}", k.to_ascii_lowercase())
+                };
                 flatten(&key, v, out);
             }
         }

@@ -17,9 +17,9 @@ mod query;
 mod text;
 
 pub use change::{
-    display_key, reconcile, ChangeSet, Claim, Conflict, FileOutcome, FileState, NewEntity, StoredEntity, StoredRelation,
-    Snapshot, Dependency,
+    display_key, reconcile, ChangeSet, Claim, Conflict, Dependency, FileOutcome, FileState, NewEntity, Snapshot,
+    StoredEntity, StoredRelations,
 };
 pub use diagnostic::Diagnostic;
 pub use index::{Catalog, EntityId, EntityView, RelationView};
-pub use query::{Filter, FilterSet, Order, Page, Query, QueryError, GraphEdge, Graph};
+pub use query::{Filter, FilterSet, Graph, GraphEdge, Order, Page, Query, QueryError};

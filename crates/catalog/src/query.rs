@@ -29,7 +29,9 @@ pub enum QueryError {
 impl fmt::Display for QueryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            QueryError::BadFilter(text) => write!(f, "invalid filter \"{text}\": expected key=value pairs separated by commas"),
+            QueryError::BadFilter(text) => {
+                write!(f, "invalid filter \"{text}\": expected key=value pairs separated by commas")
+            }
             QueryError::BadCursor => write!(f, "invalid or expired cursor"),
         }
     }
@@ -160,7 +162,9 @@ impl Catalog {
         let Ok(value) = serde_json::from_str::<Value>(&self.entries[id as usize].body) else { return false };
         let mut pairs = Vec::new();
         flatten("", &value, &mut pairs);
-        pairs.iter().any(|(k, v)| *k == filter.key && (filter.values.is_empty() || filter.values.iter().any(|w| v.to_lowercase() == *w)))
+        pairs.iter().any(|(k, v)| {
+            *k == filter.key && (filter.values.is_empty() || filter.values.iter().any(|w| v.to_lowercase() == *w))
+        })
     }
 
     /// Entities containing every word of `text`, with a relevance score
@@ -173,7 +177,9 @@ impl Catalog {
         let mut scores: Option<HashMap<EntityId, u32>> = None;
         for term in &terms {
             let mut term_scores: HashMap<EntityId, u32> = HashMap::new();
-            for (word, postings) in self.words.range::<str, _>((std::ops::Bound::Included(term.as_str()), std::ops::Bound::Unbounded)) {
+            for (word, postings) in
+                self.words.range::<str, _>((std::ops::Bound::Included(term.as_str()), std::ops::Bound::Unbounded))
+            {
                 if !word.starts_with(term.as_str()) {
                     break;
                 }
@@ -191,7 +197,9 @@ impl Catalog {
             }
             scores = Some(match scores {
                 None => term_scores,
-                Some(previous) => previous.into_iter().filter_map(|(id, s)| term_scores.get(&id).map(|t| (id, s + t))).collect(),
+                Some(previous) => {
+                    previous.into_iter().filter_map(|(id, s)| term_scores.get(&id).map(|t| (id, s + t))).collect()
+                }
             });
         }
         let mut ranked: Vec<(EntityId, u32)> = scores.unwrap_or_default().into_iter().collect();
@@ -210,7 +218,9 @@ impl Catalog {
         let total = ids.len();
         let keyed = self.sort_keys(ids, query.order.as_ref());
         let start = match &query.after {
-            Some(after) => keyed.partition_point(|(k, id)| (k.as_str(), &*self.entries[*id as usize].entity_ref) <= (after.0.as_str(), after.1.as_str())),
+            Some(after) => keyed.partition_point(|(k, id)| {
+                (k.as_str(), &*self.entries[*id as usize].entity_ref) <= (after.0.as_str(), after.1.as_str())
+            }),
             None => 0,
         } + query.offset;
         let limit = query.limit.unwrap_or(usize::MAX);

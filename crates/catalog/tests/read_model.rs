@@ -9,7 +9,14 @@ fn new_entity(value: Value) -> NewEntity {
     let derived = derive_relations(&entity);
     assert!(derived.problems.is_empty());
     let relations = derived.relations;
-    NewEntity { entity_ref: entity.entity_ref().unwrap().to_string(), body: value, line: 1, col: 1, relations, references: vec![] }
+    NewEntity {
+        entity_ref: entity.entity_ref().unwrap().to_string(),
+        body: value,
+        line: 1,
+        col: 1,
+        relations,
+        references: vec![],
+    }
 }
 
 fn component(name: &str, owner: &str, lifecycle: &str, tags: &[&str], title: &str) -> Value {
@@ -29,8 +36,17 @@ fn catalog() -> Catalog {
         new_entity(json!({"apiVersion": "backstage.io/v1alpha1", "kind": "System", "metadata": {"name": "banking"},
             "spec": {"owner": "team-a"}})),
     ];
-    let state = FileState { key: "file:/c.yaml".into(), origin: "file:/c.yaml".into(), hash: 1, size: 1, mtime_ns: 1, dependencies: vec![], locations: vec![] };
-    let changes = reconcile(&HashMap::new(), vec![FileOutcome::Parsed { state, entities, kept: vec![], diagnostics: vec![] }]);
+    let state = FileState {
+        key: "file:/c.yaml".into(),
+        origin: "file:/c.yaml".into(),
+        hash: 1,
+        size: 1,
+        mtime_ns: 1,
+        dependencies: vec![],
+        locations: vec![],
+    };
+    let changes =
+        reconcile(&HashMap::new(), vec![FileOutcome::Parsed { state, entities, kept: vec![], diagnostics: vec![] }]);
     Catalog::build(Snapshot { generation: 1, entities: changes.upserts, conflicts: vec![], diagnostics: vec![] })
 }
 
@@ -58,14 +74,18 @@ fn filters_and_within_or_across_sets() {
     assert_eq!(c.filter(&sets(&["spec.type"])).len(), 4);
     assert!(c.filter(&sets(&["no.such.key=x"])).is_empty());
     // Unindexed fields are matched by scanning.
-    let uid = c.by_ref_text("component:default/ledger").unwrap().value()["metadata"]["uid"].as_str().unwrap().to_string();
+    let uid =
+        c.by_ref_text("component:default/ledger").unwrap().value()["metadata"]["uid"].as_str().unwrap().to_string();
     assert_eq!(refs(&c, &c.filter(&sets(&[&format!("metadata.uid={uid}")]))), ["component:default/ledger"]);
 }
 
 #[test]
 fn facets_count_original_spelling() {
     let c = catalog();
-    assert_eq!(c.facets("kind", None), vec![("Component".to_string(), 3), ("Group".to_string(), 1), ("System".to_string(), 1)]);
+    assert_eq!(
+        c.facets("kind", None),
+        vec![("Component".to_string(), 3), ("Group".to_string(), 1), ("System".to_string(), 1)]
+    );
     assert_eq!(c.facets("metadata.tags", None), vec![("java".into(), 2), ("pci".into(), 1), ("rust".into(), 1)]);
     let production = c.filter(&sets(&["spec.lifecycle=production"]));
     assert_eq!(c.facets("spec.owner", Some(&production)), vec![("team-a".into(), 1), ("team-b".into(), 1)]);
@@ -74,7 +94,8 @@ fn facets_count_original_spelling() {
 #[test]
 fn full_text_ranks_name_over_description_and_folds_accents() {
     let c = catalog();
-    let found: Vec<String> = c.search("comptes").into_iter().map(|(id, _)| c.get(id).unwrap().entity_ref.to_string()).collect();
+    let found: Vec<String> =
+        c.search("comptes").into_iter().map(|(id, _)| c.get(id).unwrap().entity_ref.to_string()).collect();
     assert_eq!(found, ["component:default/accounts"]);
     let found = c.search("led");
     assert_eq!(found.len(), 1);
@@ -86,7 +107,11 @@ fn full_text_ranks_name_over_description_and_folds_accents() {
 #[test]
 fn pages_resume_after_the_cursor() {
     let c = catalog();
-    let mut query = Query { limit: Some(2), order: Some(Order { field: "metadata.name".into(), descending: false }), ..Query::default() };
+    let mut query = Query {
+        limit: Some(2),
+        order: Some(Order { field: "metadata.name".into(), descending: false }),
+        ..Query::default()
+    };
     let first = c.query(&query);
     assert_eq!(first.total, 5);
     assert_eq!(refs(&c, &first.ids), ["component:default/accounts", "system:default/banking"]);
@@ -97,7 +122,11 @@ fn pages_resume_after_the_cursor() {
     let third = c.query(&query);
     assert_eq!(refs(&c, &third.ids), ["group:default/team-a"]);
     assert!(third.next.is_none());
-    let desc = c.query(&Query { limit: Some(1), order: Some(Order { field: "metadata.name".into(), descending: true }), ..Query::default() });
+    let desc = c.query(&Query {
+        limit: Some(1),
+        order: Some(Order { field: "metadata.name".into(), descending: true }),
+        ..Query::default()
+    });
     assert_eq!(refs(&c, &desc.ids), ["group:default/team-a"]);
 }
 
@@ -105,10 +134,16 @@ fn pages_resume_after_the_cursor() {
 fn entity_json_carries_relations_both_ways() {
     let c = catalog();
     let group: Value = serde_json::from_str(&c.by_ref_text("group:team-a").unwrap().to_json()).unwrap();
-    let owned: Vec<&str> = group["relations"].as_array().unwrap().iter()
-        .filter(|r| r["type"] == "ownerOf").map(|r| r["targetRef"].as_str().unwrap()).collect();
+    let owned: Vec<&str> = group["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["type"] == "ownerOf")
+        .map(|r| r["targetRef"].as_str().unwrap())
+        .collect();
     assert_eq!(owned, ["component:default/accounts", "component:default/payments", "system:default/banking"]);
-    let graph = c.graph(c.by_ref_text("system:banking").unwrap().id, 2, &[RelationType::HasPart, RelationType::OwnedBy], 100);
+    let graph =
+        c.graph(c.by_ref_text("system:banking").unwrap().id, 2, &[RelationType::HasPart, RelationType::OwnedBy], 100);
     // banking → its three parts and its owner; ledger → its owner team-b (two hops).
     assert_eq!(graph.nodes.len(), 6, "{:?}", graph.nodes);
     assert!(graph.nodes.contains(&"group:default/team-b".to_string()));

@@ -52,26 +52,47 @@ struct Node {
     kind: NodeKind,
 }
 
+/// Positions only, once values have moved into the JSON document.
+#[derive(Debug, Clone)]
+struct PosNode {
+    position: Position,
+    children: PosChildren,
+}
+
+#[derive(Debug, Clone)]
+enum PosChildren {
+    Leaf,
+    Sequence(Vec<PosNode>),
+    Mapping(Vec<(String, Position, PosNode)>),
+}
+
 impl Node {
+    /// Moves the values out into JSON and keeps the positions aside.
+    fn split(self) -> (Value, PosNode) {
+        match self.kind {
+            NodeKind::Scalar(value) => (value, PosNode { position: self.position, children: PosChildren::Leaf }),
+            NodeKind::Sequence(items) => {
+                let (values, positions): (Vec<Value>, Vec<PosNode>) = items.into_iter().map(Node::split).unzip();
+                (Value::Array(values), PosNode { position: self.position, children: PosChildren::Sequence(positions) })
+            }
+            NodeKind::Mapping(entries) => {
+                let mut map = Map::with_capacity(entries.len());
+                let mut positions = Vec::with_capacity(entries.len());
+                for (key, key_position, node) in entries {
+                    let (value, pos) = node.split();
+                    positions.push((key.clone(), key_position, pos));
+                    map.insert(key, value);
+                }
+                (Value::Object(map), PosNode { position: self.position, children: PosChildren::Mapping(positions) })
+            }
+        }
+    }
+
     fn size(&self) -> usize {
         match &self.kind {
             NodeKind::Scalar(_) => 1,
             NodeKind::Sequence(items) => 1 + items.iter().map(Node::size).sum::<usize>(),
             NodeKind::Mapping(entries) => 1 + entries.iter().map(|(_, _, n)| n.size()).sum::<usize>(),
-        }
-    }
-
-    fn to_json(&self) -> Value {
-        match &self.kind {
-            NodeKind::Scalar(v) => v.clone(),
-            NodeKind::Sequence(items) => Value::Array(items.iter().map(Node::to_json).collect()),
-            NodeKind::Mapping(entries) => {
-                let mut map = Map::with_capacity(entries.len());
-                for (key, _, node) in entries {
-                    map.insert(key.clone(), node.to_json());
-                }
-                Value::Object(map)
-            }
         }
     }
 }
@@ -80,7 +101,7 @@ impl Node {
 #[derive(Debug, Clone)]
 pub struct Document {
     pub value: Value,
-    root: Node,
+    root: PosNode,
 }
 
 impl Document {
@@ -100,26 +121,26 @@ impl Document {
         }
         for raw in pointer.trim_start_matches('/').split('/') {
             let segment = raw.replace("~1", "/").replace("~0", "~");
-            match &node.kind {
-                NodeKind::Mapping(entries) => match entries.iter().find(|(k, _, _)| *k == segment) {
+            match &node.children {
+                PosChildren::Mapping(entries) => match entries.iter().find(|(k, _, _)| *k == segment) {
                     Some((_, key_position, child)) => {
                         // Point at a scalar value itself; at the key for nested blocks.
-                        position = match child.kind {
-                            NodeKind::Scalar(_) => child.position,
+                        position = match child.children {
+                            PosChildren::Leaf => child.position,
                             _ => *key_position,
                         };
                         node = child;
                     }
                     None => return position,
                 },
-                NodeKind::Sequence(items) => match segment.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                PosChildren::Sequence(items) => match segment.parse::<usize>().ok().and_then(|i| items.get(i)) {
                     Some(child) => {
                         position = child.position;
                         node = child;
                     }
                     None => return position,
                 },
-                NodeKind::Scalar(_) => return position,
+                PosChildren::Leaf => return position,
             }
         }
         position
@@ -136,8 +157,17 @@ fn error(span: &Span, message: impl Into<String>) -> ParseError {
 
 /// A container being built while events stream in.
 enum Open {
-    Sequence { position: Position, anchor: usize, items: Vec<Node> },
-    Mapping { position: Position, anchor: usize, entries: Vec<(String, Position, Node)>, pending_key: Option<(String, Position)> },
+    Sequence {
+        position: Position,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Mapping {
+        position: Position,
+        anchor: usize,
+        entries: Vec<(String, Position, Node)>,
+        pending_key: Option<(String, Position)>,
+    },
 }
 
 /// Parses every document of a YAML stream. Empty documents are skipped.
@@ -170,13 +200,22 @@ pub fn parse_documents(text: &str) -> Result<Vec<Document>, ParseError> {
             }
             Event::MappingStart(anchor, _) => {
                 check_depth(&stack, &span)?;
-                stack.push(Open::Mapping { position: position_of(&span), anchor, entries: Vec::new(), pending_key: None });
+                stack.push(Open::Mapping {
+                    position: position_of(&span),
+                    anchor,
+                    entries: Vec::new(),
+                    pending_key: None,
+                });
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (node, anchor) = match stack.pop() {
-                    Some(Open::Sequence { position, anchor, items }) => (Node { position, kind: NodeKind::Sequence(items) }, anchor),
-                    Some(Open::Mapping { position, anchor, entries, .. }) => (Node { position, kind: NodeKind::Mapping(entries) }, anchor),
+                    Some(Open::Sequence { position, anchor, items }) => {
+                        (Node { position, kind: NodeKind::Sequence(items) }, anchor)
+                    }
+                    Some(Open::Mapping { position, anchor, entries, .. }) => {
+                        (Node { position, kind: NodeKind::Mapping(entries) }, anchor)
+                    }
                     None => return Err(error(&span, "unbalanced collection end")),
                 };
                 if anchor != 0 {
@@ -185,7 +224,10 @@ pub fn parse_documents(text: &str) -> Result<Vec<Document>, ParseError> {
                 node
             }
             Event::Scalar(text, style, anchor, tag) => {
-                let node = Node { position: position_of(&span), kind: NodeKind::Scalar(resolve_scalar(&text, style, tag.as_deref())) };
+                let node = Node {
+                    position: position_of(&span),
+                    kind: NodeKind::Scalar(resolve_scalar(&text, style, tag.as_deref())),
+                };
                 // A scalar in key position is a key, not a value.
                 if let Some(Open::Mapping { pending_key, .. }) = stack.last_mut() {
                     if pending_key.is_none() {
@@ -227,7 +269,11 @@ pub fn parse_documents(text: &str) -> Result<Vec<Document>, ParseError> {
         match stack.last_mut() {
             None => {
                 if !matches!(complete.kind, NodeKind::Scalar(Value::Null)) {
-                    documents.push(Document { value: complete.to_json(), root: Node { position: if complete.position.line == 0 { document_start } else { complete.position }, ..complete } });
+                    let (value, mut root) = complete.split();
+                    if root.position.line == 0 {
+                        root.position = document_start;
+                    }
+                    documents.push(Document { value, root });
                 }
             }
             Some(Open::Sequence { items, .. }) => items.push(complete),
@@ -238,7 +284,12 @@ pub fn parse_documents(text: &str) -> Result<Vec<Document>, ParseError> {
                     }
                     entries.push((key, key_position, complete));
                 }
-                None => return Err(ParseError { position: complete.position, message: "mapping keys must be scalars".into() }),
+                None => {
+                    return Err(ParseError {
+                        position: complete.position,
+                        message: "mapping keys must be scalars".into(),
+                    })
+                }
             },
         }
     }
@@ -306,9 +357,11 @@ fn parse_int(text: &str) -> Option<Value> {
         }
         return match text.parse::<i64>() {
             Ok(n) => Some(Value::Number(n.into())),
-            Err(_) => text.parse::<u64>().ok().map(|n| Value::Number(n.into())).or_else(|| {
-                text.parse::<f64>().ok().and_then(Number::from_f64).map(Value::Number)
-            }),
+            Err(_) => text
+                .parse::<u64>()
+                .ok()
+                .map(|n| Value::Number(n.into()))
+                .or_else(|| text.parse::<f64>().ok().and_then(Number::from_f64).map(Value::Number)),
         };
     };
     if digits.is_empty() {
@@ -353,10 +406,14 @@ mod tests {
 
     #[test]
     fn multi_document_with_positions() {
-        let text = "apiVersion: v1\nkind: A\nmetadata:\n  name: x\n  tags: [a, b]\n---\n# only a comment\n---\nkind: B\n";
+        let text =
+            "apiVersion: v1\nkind: A\nmetadata:\n  name: x\n  tags: [a, b]\n---\n# only a comment\n---\nkind: B\n";
         let docs = parse_documents(text).unwrap();
         assert_eq!(docs.len(), 2);
-        assert_eq!(docs[0].value, json!({"apiVersion": "v1", "kind": "A", "metadata": {"name": "x", "tags": ["a", "b"]}}));
+        assert_eq!(
+            docs[0].value,
+            json!({"apiVersion": "v1", "kind": "A", "metadata": {"name": "x", "tags": ["a", "b"]}})
+        );
         assert_eq!(docs[0].locate("/metadata/name"), Position { line: 4, col: 9 });
         assert_eq!(docs[0].locate("/metadata/tags/1"), Position { line: 5, col: 13 });
         assert_eq!(docs[0].locate("/metadata"), Position { line: 3, col: 1 });

@@ -1,5 +1,5 @@
 use std::collections::HashSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 use std::time::UNIX_EPOCH;
 
 use kiosque_catalog::{Dependency, Diagnostic, FileOutcome, FileState, NewEntity};
@@ -8,7 +8,7 @@ use kiosque_model::{derive_relations, validate_entity, Entity, Problem, Severity
 use serde_json::Value;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::location::{FileSource, LocationKind, LocationTarget, Pending};
+use crate::location::{lexical_join, FileSource, LocationKind, LocationTarget, Pending};
 use crate::ScanOptions;
 
 /// What processing one file produced.
@@ -21,14 +21,16 @@ pub(crate) struct Processed {
 }
 
 fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as i64)
+    meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as i64)
 }
 
+/// A size as people read it: bytes, kB or MB.
 fn megabytes(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+    match bytes {
+        0..1_000 => format!("{bytes} bytes"),
+        1_000..1_000_000 => format!("{:.1} kB", bytes as f64 / 1_000.0),
+        _ => format!("{:.1} MB", bytes as f64 / 1_000_000.0),
+    }
 }
 
 fn file_error(display: &str, message: String) -> Diagnostic {
@@ -41,7 +43,7 @@ fn stored_locations(state: &FileState) -> Vec<LocationTarget> {
         .iter()
         .filter_map(|text| {
             let (kind, target) = text.split_once(':')?;
-            Some(LocationTarget { kind: LocationKind::parse(kind)?, target: target.to_string() })
+            Some(LocationTarget { kind: LocationKind::parse(kind)?, target: target.to_string(), line: 1, col: 1 })
         })
         .collect()
 }
@@ -56,7 +58,10 @@ fn dependencies_unchanged(state: &FileState) -> bool {
 /// Reads one file if it changed, and parses it.
 pub(crate) fn process(pending: &Pending, previous: Option<&FileState>, options: &ScanOptions) -> Processed {
     let failed = |message: String| Processed {
-        outcome: Some(FileOutcome::Failed { key: pending.key.clone(), diagnostics: vec![file_error(&pending.display, message)] }),
+        outcome: Some(FileOutcome::Failed {
+            key: pending.key.clone(),
+            diagnostics: vec![file_error(&pending.display, message)],
+        }),
         // A file that cannot be read keeps leading where it led.
         locations: previous.map(stored_locations).unwrap_or_default(),
         read: false,
@@ -119,7 +124,8 @@ pub(crate) fn process(pending: &Pending, previous: Option<&FileState>, options: 
     }
 
     let mut resolver = PlaceholderResolver { pending, dependencies: Vec::new() };
-    let analysis = analyse(&bytes, &pending.display, pending.explicit, &mut |kind, target| resolver.resolve(kind, target));
+    let mut analysis =
+        analyse(&bytes, &pending.display, pending.explicit, &mut |kind, target| resolver.resolve(kind, target));
     if analysis.failed {
         return Processed {
             outcome: Some(FileOutcome::Failed { key: pending.key.clone(), diagnostics: analysis.diagnostics }),
@@ -127,6 +133,13 @@ pub(crate) fn process(pending: &Pending, previous: Option<&FileState>, options: 
             read: true,
             parsed: true,
         };
+    }
+    if analysis.kept_location {
+        for stored in previous.map(stored_locations).unwrap_or_default() {
+            if !analysis.locations.iter().any(|l| l.kind == stored.kind && l.target == stored.target) {
+                analysis.locations.push(stored);
+            }
+        }
     }
     let state = FileState {
         key: pending.key.clone(),
@@ -138,7 +151,12 @@ pub(crate) fn process(pending: &Pending, previous: Option<&FileState>, options: 
         locations: analysis.locations.iter().map(|l| format!("{}:{}", l.kind.as_str(), l.target)).collect(),
     };
     Processed {
-        outcome: Some(FileOutcome::Parsed { state, entities: analysis.entities, kept: analysis.kept, diagnostics: analysis.diagnostics }),
+        outcome: Some(FileOutcome::Parsed {
+            state,
+            entities: analysis.entities,
+            kept: analysis.kept,
+            diagnostics: analysis.diagnostics,
+        }),
         locations: analysis.locations,
         read: true,
         parsed: true,
@@ -156,18 +174,31 @@ struct PlaceholderResolver<'a> {
 impl PlaceholderResolver<'_> {
     fn resolve(&mut self, kind: &str, target: &str) -> Result<Value, String> {
         if target.contains("://") {
-            return Err(format!("{kind} placeholder \"{target}\": remote URLs are not fetched; use a path relative to this file"));
+            return Err(format!(
+                "{kind} placeholder \"{target}\": remote URLs are not fetched; use a path relative to this file"
+            ));
         }
         let text = match &self.pending.source {
             FileSource::Disk(path) => {
                 let base = path.parent().unwrap_or(Path::new("/"));
                 let resolved = lexical_join(base, target);
+                // Checked twice: as written, and once symbolic links are resolved.
+                let outside = || format!("{kind} placeholder \"{target}\" points outside the location's directory");
                 if !resolved.starts_with(&self.pending.root) {
-                    return Err(format!("{kind} placeholder \"{target}\" points outside the location's directory"));
+                    return Err(outside());
+                }
+                let real =
+                    std::fs::canonicalize(&resolved).map_err(|e| format!("{kind} placeholder \"{target}\": {e}"))?;
+                let real_root = std::fs::canonicalize(&self.pending.root).unwrap_or_else(|_| self.pending.root.clone());
+                if !real.starts_with(&real_root) {
+                    return Err(outside());
                 }
                 let meta = std::fs::metadata(&resolved).map_err(|e| format!("{kind} placeholder \"{target}\": {e}"))?;
                 if meta.len() > 16 * 1024 * 1024 {
-                    return Err(format!("{kind} placeholder \"{target}\": file is {}, too large", megabytes(meta.len())));
+                    return Err(format!(
+                        "{kind} placeholder \"{target}\": file is {}, too large",
+                        megabytes(meta.len())
+                    ));
                 }
                 let bytes = std::fs::read(&resolved).map_err(|e| format!("{kind} placeholder \"{target}\": {e}"))?;
                 self.dependencies.push(Dependency {
@@ -200,21 +231,6 @@ impl PlaceholderResolver<'_> {
     }
 }
 
-/// Joins and resolves `..` without touching the file system.
-fn lexical_join(base: &Path, relative: &str) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in base.join(relative).components() {
-        match component {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// The result of reading one file's text.
 pub(crate) struct Analysis {
     pub entities: Vec<NewEntity>,
@@ -223,12 +239,21 @@ pub(crate) struct Analysis {
     pub locations: Vec<LocationTarget>,
     /// The file as a whole could not be read (not UTF-8, YAML syntax).
     pub failed: bool,
+    /// An invalid Location entity was kept in its stored version.
+    pub kept_location: bool,
 }
 
 type Resolve<'a> = dyn FnMut(&str, &str) -> Result<Value, String> + 'a;
 
 pub(crate) fn analyse(bytes: &[u8], display: &str, explicit: bool, resolve: &mut Resolve<'_>) -> Analysis {
-    let mut analysis = Analysis { entities: Vec::new(), kept: Vec::new(), diagnostics: Vec::new(), locations: Vec::new(), failed: false };
+    let mut analysis = Analysis {
+        entities: Vec::new(),
+        kept: Vec::new(),
+        diagnostics: Vec::new(),
+        locations: Vec::new(),
+        failed: false,
+        kept_location: false,
+    };
     let parsed = decode_utf8(bytes).and_then(parse_documents);
     let documents = match parsed {
         Ok(documents) => documents,
@@ -256,12 +281,16 @@ pub(crate) fn analyse(bytes: &[u8], display: &str, explicit: bool, resolve: &mut
     analysis
 }
 
-fn analyse_document(document: Document, display: &str, resolve: &mut Resolve<'_>, analysis: &mut Analysis) {
+fn analyse_document(mut document: Document, display: &str, resolve: &mut Resolve<'_>, analysis: &mut Analysis) {
     let position = document.position();
-    let mut value = document.value.clone();
+    let mut value = std::mem::take(&mut document.value);
     let mut problems: Vec<Problem> = Vec::new();
     substitute(&mut value, &mut String::new(), resolve, &mut problems);
-    problems.extend(validate_entity(&value));
+    // A failed placeholder is the problem; validating what is left of it
+    // would only repeat it in other words.
+    if problems.is_empty() {
+        problems.extend(validate_entity(&value));
+    }
     let entity = Entity::from_value(value);
     let derived = entity.as_ref().map(derive_relations).unwrap_or_default();
     problems.extend(derived.problems.iter().cloned());
@@ -283,8 +312,10 @@ fn analyse_document(document: Document, display: &str, resolve: &mut Resolve<'_>
         _ => None,
     };
     if has_error {
-        // Keep the stored version of an entity whose new version is invalid.
+        // Keep the stored version of an entity whose new version is invalid;
+        // a kept Location keeps leading where it led.
         if let Some(r) = entity_ref {
+            analysis.kept_location |= r.starts_with("location:");
             analysis.kept.push(r);
         }
         return;
@@ -327,7 +358,10 @@ fn collect_location_targets(entity: &Entity, document: &Document, display: &str,
     }
     for (pointer, target) in targets {
         match LocationKind::parse(kind_text) {
-            Some(kind) => analysis.locations.push(LocationTarget { kind, target }),
+            Some(kind) => {
+                let at = document.locate(&pointer);
+                analysis.locations.push(LocationTarget { kind, target, line: at.line, col: at.col })
+            }
             None => {
                 let at = document.locate(&pointer);
                 analysis.diagnostics.push(Diagnostic {

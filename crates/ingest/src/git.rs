@@ -67,9 +67,7 @@ impl GitTarget {
                 continue;
             }
             let Some((name, value)) = param.split_once('=') else {
-                return Err(invalid(format!(
-                    "parameter {param:?} has no value (expected NAME=VALUE)"
-                )));
+                return Err(invalid(format!("parameter {param:?} has no value (expected NAME=VALUE)")));
             };
             let slot = match name {
                 "ref" => &mut rev,
@@ -77,9 +75,7 @@ impl GitTarget {
                 _ => return Err(invalid(format!("unknown parameter {name:?}"))),
             };
             if slot.is_some() {
-                return Err(invalid(format!(
-                    "parameter {name:?} is given more than once"
-                )));
+                return Err(invalid(format!("parameter {name:?} is given more than once")));
             }
             *slot = Some(value);
         }
@@ -103,12 +99,7 @@ impl GitTarget {
 
     /// The location's canonical text, `ABSOLUTE_REPO_PATH?ref=REF&path=GLOB`, used as its identity.
     pub fn canonical(&self) -> String {
-        format!(
-            "{}?ref={}&path={}",
-            self.repo.display(),
-            self.rev,
-            self.pattern
-        )
+        format!("{}?ref={}&path={}", self.repo.display(), self.rev, self.pattern)
     }
 
     /// The key of one file inside it: `git:ABSOLUTE_REPO_PATH@REF:PATH_IN_REPO`.
@@ -138,16 +129,8 @@ fn trim_leading_root(mut pattern: &str) -> &str {
 /// `repo` made absolute against `base` (and the current directory, if `base` is relative), with
 /// `.` and `..` resolved lexically.
 fn absolute_repo_path(repo: &Path, base: &Path) -> PathBuf {
-    let joined = if repo.is_absolute() {
-        repo.to_path_buf()
-    } else {
-        base.join(repo)
-    };
-    let joined = if joined.is_absolute() {
-        joined
-    } else {
-        std::path::absolute(&joined).unwrap_or(joined)
-    };
+    let joined = if repo.is_absolute() { repo.to_path_buf() } else { base.join(repo) };
+    let joined = if joined.is_absolute() { joined } else { std::path::absolute(&joined).unwrap_or(joined) };
     let mut normal = PathBuf::new();
     for component in joined.components() {
         match component {
@@ -193,20 +176,10 @@ pub(crate) fn read_tree(target: &GitTarget, max_bytes: u64) -> Result<Vec<GitFil
         let mut buf = Vec::new();
         Ok(found
             .into_iter()
-            .map(
-                |(path, id)| match read_blob(&repo, &id, max_bytes, &mut buf) {
-                    Ok(bytes) => GitFile {
-                        path,
-                        size: bytes.len() as u64,
-                        content: Ok(bytes),
-                    },
-                    Err(err) => GitFile {
-                        path,
-                        size: err.size,
-                        content: Err(err.message),
-                    },
-                },
-            )
+            .map(|(path, id)| match read_blob(&repo, &id, max_bytes, &mut buf) {
+                Ok(bytes) => GitFile { path, size: bytes.len() as u64, content: Ok(bytes) },
+                Err(err) => GitFile { path, size: err.size, content: Err(err.message) },
+            })
             .collect())
     })
 }
@@ -217,11 +190,7 @@ pub(crate) fn read_tree(target: &GitTarget, max_bytes: u64) -> Result<Vec<GitFil
 /// `.` and `..` components of `path_in_repo` are resolved lexically; a path that leaves the
 /// repository's root does not exist. A directory, symbolic link or submodule at that path, or a
 /// file larger than `max_bytes`, is an error.
-pub(crate) fn read_file(
-    target: &GitTarget,
-    path_in_repo: &str,
-    max_bytes: u64,
-) -> Result<Option<Vec<u8>>, String> {
+pub(crate) fn read_file(target: &GitTarget, path_in_repo: &str, max_bytes: u64) -> Result<Option<Vec<u8>>, String> {
     guarded(target, || {
         let repo = open(target)?;
         let mut tree = resolve_tree(&repo, target)?;
@@ -237,28 +206,14 @@ pub(crate) fn read_file(
             ));
         };
         for dir in dirs {
-            let entries = repo
-                .objects
-                .find_tree(&tree, &mut buf)
-                .map_err(|e| at_ref(target, tree_error(&tree, &e)))?;
-            match entries
-                .entries
-                .iter()
-                .find(|entry| entry.filename == dir.as_bytes())
-            {
+            let entries = repo.objects.find_tree(&tree, &mut buf).map_err(|e| at_ref(target, tree_error(&tree, &e)))?;
+            match entries.entries.iter().find(|entry| entry.filename == dir.as_bytes()) {
                 Some(entry) if entry.mode.is_tree() => tree = entry.oid.to_owned(),
                 _ => return Ok(None),
             }
         }
-        let entries = repo
-            .objects
-            .find_tree(&tree, &mut buf)
-            .map_err(|e| at_ref(target, tree_error(&tree, &e)))?;
-        let Some(entry) = entries
-            .entries
-            .iter()
-            .find(|entry| entry.filename == file_name.as_bytes())
-        else {
+        let entries = repo.objects.find_tree(&tree, &mut buf).map_err(|e| at_ref(target, tree_error(&tree, &e)))?;
+        let Some(entry) = entries.entries.iter().find(|entry| entry.filename == file_name.as_bytes()) else {
             return Ok(None);
         };
         let what = match entry.mode.kind() {
@@ -275,19 +230,14 @@ pub(crate) fn read_file(
             ));
         }
         let id = entry.oid.to_owned();
-        read_blob(&repo, &id, max_bytes, &mut buf)
-            .map(Some)
-            .map_err(|err| {
-                if err.too_large {
-                    err.message
-                } else {
-                    let (context, rev) = (target.context(), &target.rev);
-                    format!(
-                        "{context}: {path_in_repo:?} at ref {rev:?}: {}",
-                        err.message
-                    )
-                }
-            })
+        read_blob(&repo, &id, max_bytes, &mut buf).map(Some).map_err(|err| {
+            if err.too_large {
+                err.message
+            } else {
+                let (context, rev) = (target.context(), &target.rev);
+                format!("{context}: {path_in_repo:?} at ref {rev:?}: {}", err.message)
+            }
+        })
     })
 }
 
@@ -311,20 +261,13 @@ fn split_repo_path(path: &str) -> Option<Vec<&str>> {
 /// are inputs like any other) into an error message.
 fn guarded<T>(target: &GitTarget, work: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|_| {
-        Err(at_ref(
-            target,
-            "internal error in the git library (the repository may be corrupt)".to_string(),
-        ))
+        Err(at_ref(target, "internal error in the git library (the repository may be corrupt)".to_string()))
     })
 }
 
 /// `git repository PATH: cannot read ref "REF": PROBLEM`.
 fn at_ref(target: &GitTarget, problem: String) -> String {
-    format!(
-        "{}: cannot read ref {:?}: {problem}",
-        target.context(),
-        target.rev
-    )
+    format!("{}: cannot read ref {:?}: {problem}", target.context(), target.rev)
 }
 
 /// Opens the repository without consulting anything outside it.
@@ -335,17 +278,12 @@ fn open(target: &GitTarget) -> Result<gix::Repository, String> {
             let problem = match std::fs::metadata(&target.repo) {
                 Ok(meta) if meta.is_dir() => "not a git repository".to_string(),
                 Ok(_) => "not a git repository (it is a file, not a directory)".to_string(),
-                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                    "no such directory".to_string()
-                }
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => "no such directory".to_string(),
                 Err(err) => format!("not readable: {err}"),
             };
             Err(at_ref(target, problem))
         }
-        Err(err) => Err(at_ref(
-            target,
-            format!("cannot open the repository: {}", describe(&err)),
-        )),
+        Err(err) => Err(at_ref(target, format!("cannot open the repository: {}", describe(&err)))),
     }
 }
 
@@ -355,19 +293,13 @@ fn resolve_tree(repo: &gix::Repository, target: &GitTarget) -> Result<ObjectId, 
         Ok(id) => id.detach(),
         Err(err) => {
             let names_head = target.rev.starts_with("HEAD") || target.rev.starts_with('@');
-            return Err(
-                if names_head && repo.head().is_ok_and(|head| head.is_unborn()) {
-                    format!(
-                        "{}: ref {:?} does not exist (the repository has no commits yet)",
-                        target.context(),
-                        target.rev
-                    )
-                } else if rev_not_found(&err) {
-                    format!("{}: ref {:?} does not exist", target.context(), target.rev)
-                } else {
-                    at_ref(target, describe(&err))
-                },
-            );
+            return Err(if names_head && repo.head().is_ok_and(|head| head.is_unborn()) {
+                format!("{}: ref {:?} does not exist (the repository has no commits yet)", target.context(), target.rev)
+            } else if rev_not_found(&err) {
+                format!("{}: ref {:?} does not exist", target.context(), target.rev)
+            } else {
+                at_ref(target, describe(&err))
+            });
         }
     };
     let mut buf = Vec::new();
@@ -375,27 +307,16 @@ fn resolve_tree(repo: &gix::Repository, target: &GitTarget) -> Result<ObjectId, 
         if id == ObjectId::empty_tree(id.kind()) {
             return Ok(id);
         }
-        let object = repo
-            .objects
-            .find(&id, &mut buf)
-            .map_err(|e| at_ref(target, object_error(&id, &e)))?;
+        let object = repo.objects.find(&id, &mut buf).map_err(|e| at_ref(target, object_error(&id, &e)))?;
         let next = match object.kind {
             gix::objs::Kind::Tree => return Ok(id),
             gix::objs::Kind::Commit => gix::objs::CommitRefIter::from_bytes(object.data).tree_id(),
             gix::objs::Kind::Tag => gix::objs::TagRefIter::from_bytes(object.data).target_id(),
             gix::objs::Kind::Blob => {
-                return Err(at_ref(
-                    target,
-                    format!("it names a file (blob {id}), not a commit or tree"),
-                ))
+                return Err(at_ref(target, format!("it names a file (blob {id}), not a commit or tree")))
             }
         };
-        id = next.map_err(|e| {
-            at_ref(
-                target,
-                format!("{} {id} is corrupt: {}", object.kind, describe(&e)),
-            )
-        })?;
+        id = next.map_err(|e| at_ref(target, format!("{} {id} is corrupt: {}", object.kind, describe(&e))))?;
     }
     Err(at_ref(target, format!("more than {MAX_PEEL} nested tags")))
 }
@@ -409,9 +330,9 @@ fn rev_not_found(err: &gix::revision::spec::parse::single::Error) -> bool {
             Error::FindReference(gix::refs::file::find::existing::Error::NotFound { .. })
             | Error::PrefixNotFound { .. } => true,
             // Several interpretations were tried (an object id prefix, a ref name): not found if none exists.
-            Error::Multi { current, next } => std::iter::once(current)
-                .chain(next)
-                .all(|e| e.downcast_ref::<Error>().is_some_and(not_found)),
+            Error::Multi { current, next } => {
+                std::iter::once(current).chain(next).all(|e| e.downcast_ref::<Error>().is_some_and(not_found))
+            }
             _ => false,
         }
     }
@@ -429,33 +350,22 @@ struct PathMatcher<'a> {
 
 impl<'a> PathMatcher<'a> {
     fn new(pattern: &'a str) -> Self {
-        let glob = globset::GlobBuilder::new(pattern)
-            .literal_separator(true)
-            .build()
-            .ok()
-            .map(|g| g.compile_matcher());
+        let glob = globset::GlobBuilder::new(pattern).literal_separator(true).build().ok().map(|g| g.compile_matcher());
         let mut components: Vec<&str> = pattern.split('/').collect();
         components.pop();
         let prefix = match glob {
             // Without a glob the pattern is only compared literally, so all its directories count.
             None => components,
-            Some(_) => components
-                .into_iter()
-                .take_while(|c| !c.contains(['*', '?', '[', ']', '{', '}', '\\']))
-                .collect(),
+            Some(_) => {
+                components.into_iter().take_while(|c| !c.contains(['*', '?', '[', ']', '{', '}', '\\'])).collect()
+            }
         };
-        PathMatcher {
-            literal: pattern,
-            glob,
-            prefix,
-        }
+        PathMatcher { literal: pattern, glob, prefix }
     }
 
     /// Whether the directory `name`, at `depth` (0 for the root's children), can hold a match.
     fn may_descend(&self, depth: usize, name: &str) -> bool {
-        self.prefix
-            .get(depth)
-            .is_none_or(|expected| *expected == name)
+        self.prefix.get(depth).is_none_or(|expected| *expected == name)
     }
 
     fn is_match(&self, path: &str) -> bool {
@@ -475,10 +385,7 @@ fn walk_tree(
     let mut path = String::new();
     let mut visited = 0usize;
     while let Some((id, dir, depth)) = pending.pop() {
-        let tree = repo
-            .objects
-            .find_tree(&id, &mut buf)
-            .map_err(|e| tree_error(&id, &e))?;
+        let tree = repo.objects.find_tree(&id, &mut buf).map_err(|e| tree_error(&id, &e))?;
         visited += tree.entries.len();
         if visited > MAX_TREE_ENTRIES {
             return Err(format!("the tree has more than {MAX_TREE_ENTRIES} entries"));
@@ -494,9 +401,7 @@ fn walk_tree(
             match entry.mode.kind() {
                 EntryKind::Tree if matcher.may_descend(depth, &name) => {
                     if depth + 1 >= MAX_TREE_DEPTH {
-                        return Err(format!(
-                            "{path:?} is nested more than {MAX_TREE_DEPTH} directories deep"
-                        ));
+                        return Err(format!("{path:?} is nested more than {MAX_TREE_DEPTH} directories deep"));
                     }
                     pending.push((entry.oid.to_owned(), path.clone(), depth + 1));
                 }
@@ -521,12 +426,7 @@ struct BlobError {
 }
 
 /// Reads one blob, unless it is larger than `max_bytes`.
-fn read_blob(
-    repo: &gix::Repository,
-    id: &ObjectId,
-    max_bytes: u64,
-    buf: &mut Vec<u8>,
-) -> Result<Vec<u8>, BlobError> {
+fn read_blob(repo: &gix::Repository, id: &ObjectId, max_bytes: u64, buf: &mut Vec<u8>) -> Result<Vec<u8>, BlobError> {
     if *id == ObjectId::empty_blob(id.kind()) {
         return Ok(Vec::new());
     }
@@ -535,22 +435,10 @@ fn read_blob(
         too_large: false,
         message: format!("cannot read blob {id}: {}", describe(err)),
     };
-    let size = repo
-        .objects
-        .header(id)
-        .map_err(|e| unreadable(0, &e))?
-        .size();
+    let size = repo.objects.header(id).map_err(|e| unreadable(0, &e))?.size();
     if size > max_bytes {
-        let message = format!(
-            "file is {}, over the {} limit",
-            megabytes(size),
-            megabytes(max_bytes)
-        );
-        return Err(BlobError {
-            size,
-            too_large: true,
-            message,
-        });
+        let message = format!("file is {}, over the {} limit", megabytes(size), megabytes(max_bytes));
+        return Err(BlobError { size, too_large: true, message });
     }
     match repo.objects.find_blob(id, buf) {
         Ok(blob) => Ok(blob.data.to_vec()),
@@ -598,22 +486,8 @@ mod tests {
     /// trimmed standard output.
     fn git(dir: &Path, args: &[&str]) -> String {
         let output = Command::new("git")
-            .args([
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@e",
-                "-c",
-                "init.defaultBranch=main",
-            ])
-            .args([
-                "-c",
-                "commit.gpgSign=false",
-                "-c",
-                "tag.gpgSign=false",
-                "-c",
-                "advice.nestedTag=false",
-            ])
+            .args(["-c", "user.name=t", "-c", "user.email=t@e", "-c", "init.defaultBranch=main"])
+            .args(["-c", "commit.gpgSign=false", "-c", "tag.gpgSign=false", "-c", "advice.nestedTag=false"])
             .args(args)
             .current_dir(dir)
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
@@ -623,15 +497,8 @@ mod tests {
             .env_remove("GIT_INDEX_FILE")
             .output()
             .expect("the git command-line runs");
-        assert!(
-            output.status.success(),
-            "git {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout)
-            .expect("git prints UTF-8")
-            .trim()
-            .to_string()
+        assert!(output.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).expect("git prints UTF-8").trim().to_string()
     }
 
     fn write(root: &Path, path: &str, content: &str) {
@@ -685,11 +552,7 @@ mod tests {
         write(root, "org/big.yaml", &"x".repeat(2000));
         write(root, "org/odd[1].yaml", "odd\n");
         std::fs::create_dir_all(root.join("linked")).unwrap();
-        std::os::unix::fs::symlink(
-            "../catalog-info.yaml",
-            root.join("linked/catalog-info.yaml"),
-        )
-        .unwrap();
+        std::os::unix::fs::symlink("../catalog-info.yaml", root.join("linked/catalog-info.yaml")).unwrap();
         git(root, &["add", "-A"]);
         let gitlink = format!("160000,{first},vendor/catalog-info.yaml");
         git(root, &["update-index", "--add", "--cacheinfo", &gitlink]);
@@ -701,11 +564,7 @@ mod tests {
     }
 
     fn target(repo: &Path, rev: &str, pattern: &str) -> GitTarget {
-        GitTarget {
-            repo: repo.to_path_buf(),
-            rev: rev.to_string(),
-            pattern: pattern.to_string(),
-        }
+        GitTarget { repo: repo.to_path_buf(), rev: rev.to_string(), pattern: pattern.to_string() }
     }
 
     /// `(path, content)` of every file read, failing on any per-file error.
@@ -713,9 +572,7 @@ mod tests {
         files
             .into_iter()
             .map(|file| {
-                let bytes = file
-                    .content
-                    .unwrap_or_else(|e| panic!("{}: {e}", file.path));
+                let bytes = file.content.unwrap_or_else(|e| panic!("{}: {e}", file.path));
                 assert_eq!(file.size, bytes.len() as u64);
                 (file.path, String::from_utf8(bytes).unwrap())
             })
@@ -723,10 +580,7 @@ mod tests {
     }
 
     fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
-        expected
-            .iter()
-            .map(|(p, c)| (p.to_string(), c.to_string()))
-            .collect()
+        expected.iter().map(|(p, c)| (p.to_string(), c.to_string())).collect()
     }
 
     const LIMIT: u64 = 1 << 20;
@@ -737,10 +591,7 @@ mod tests {
         let files = read_tree(&target(repo.dir.path(), "HEAD", DEFAULT_PATTERN), LIMIT).unwrap();
         assert_eq!(
             contents(files),
-            pairs(&[
-                ("catalog-info.yaml", "root 3\n"),
-                ("services/b/catalog-info.yaml", "b 2\n")
-            ])
+            pairs(&[("catalog-info.yaml", "root 3\n"), ("services/b/catalog-info.yaml", "b 2\n")])
         );
     }
 
@@ -773,20 +624,14 @@ mod tests {
         let files = read_tree(&target(repo.dir.path(), "v1", DEFAULT_PATTERN), LIMIT).unwrap();
         assert_eq!(
             contents(files),
-            pairs(&[
-                ("catalog-info.yaml", "root 1\n"),
-                ("services/a/catalog-info.yaml", "a 1\n")
-            ])
+            pairs(&[("catalog-info.yaml", "root 1\n"), ("services/a/catalog-info.yaml", "a 1\n")])
         );
     }
 
     #[test]
     fn reads_at_an_older_commit_id_full_or_abbreviated() {
         let repo = history();
-        let expected = pairs(&[
-            ("catalog-info.yaml", "root 1\n"),
-            ("services/a/catalog-info.yaml", "a 1\n"),
-        ]);
+        let expected = pairs(&[("catalog-info.yaml", "root 1\n"), ("services/a/catalog-info.yaml", "a 1\n")]);
         for rev in [repo.first.as_str(), &repo.first[..10], "main~1~1"] {
             let files = read_tree(&target(repo.dir.path(), rev, DEFAULT_PATTERN), LIMIT).unwrap();
             assert_eq!(contents(files), expected, "at {rev}");
@@ -799,22 +644,9 @@ mod tests {
         let files = read_tree(&target(repo.dir.path(), "v1", "org/*.yaml"), LIMIT).unwrap();
         assert_eq!(contents(files), pairs(&[("org/team.yaml", "team 1\n")]));
         let files = read_tree(&target(repo.dir.path(), "v1", "org/**/*.yaml"), LIMIT).unwrap();
-        assert_eq!(
-            contents(files),
-            pairs(&[
-                ("org/nested/deep.yaml", "deep 1\n"),
-                ("org/team.yaml", "team 1\n")
-            ])
-        );
-        let files = read_tree(
-            &target(repo.dir.path(), "v1", "*/*/catalog-info.yaml"),
-            LIMIT,
-        )
-        .unwrap();
-        assert_eq!(
-            contents(files),
-            pairs(&[("services/a/catalog-info.yaml", "a 1\n")])
-        );
+        assert_eq!(contents(files), pairs(&[("org/nested/deep.yaml", "deep 1\n"), ("org/team.yaml", "team 1\n")]));
+        let files = read_tree(&target(repo.dir.path(), "v1", "*/*/catalog-info.yaml"), LIMIT).unwrap();
+        assert_eq!(contents(files), pairs(&[("services/a/catalog-info.yaml", "a 1\n")]));
         let files = read_tree(&target(repo.dir.path(), "v1", "nothing/**"), LIMIT).unwrap();
         assert!(files.is_empty());
     }
@@ -822,15 +654,8 @@ mod tests {
     #[test]
     fn literal_paths() {
         let repo = history();
-        let files = read_tree(
-            &target(repo.dir.path(), "v1", "services/a/catalog-info.yaml"),
-            LIMIT,
-        )
-        .unwrap();
-        assert_eq!(
-            contents(files),
-            pairs(&[("services/a/catalog-info.yaml", "a 1\n")])
-        );
+        let files = read_tree(&target(repo.dir.path(), "v1", "services/a/catalog-info.yaml"), LIMIT).unwrap();
+        assert_eq!(contents(files), pairs(&[("services/a/catalog-info.yaml", "a 1\n")]));
         // Only the root's file, not every `catalog-info.yaml`.
         let files = read_tree(&target(repo.dir.path(), "v1", "catalog-info.yaml"), LIMIT).unwrap();
         assert_eq!(contents(files), pairs(&[("catalog-info.yaml", "root 1\n")]));
@@ -841,11 +666,7 @@ mod tests {
         let files = read_tree(&target(repo.dir.path(), "HEAD", "org/odd[1.yaml"), LIMIT).unwrap();
         assert!(files.is_empty());
         // A symbolic link named literally is still skipped.
-        let files = read_tree(
-            &target(repo.dir.path(), "HEAD", "linked/catalog-info.yaml"),
-            LIMIT,
-        )
-        .unwrap();
+        let files = read_tree(&target(repo.dir.path(), "HEAD", "linked/catalog-info.yaml"), LIMIT).unwrap();
         assert!(files.is_empty());
     }
 
@@ -854,36 +675,20 @@ mod tests {
         let repo = history();
         let bare = TempDir::new().unwrap();
         let source = repo.dir.path().to_str().unwrap();
-        git(
-            bare.path(),
-            &["clone", "-q", "--bare", "--no-local", source, "copy.git"],
-        );
+        git(bare.path(), &["clone", "-q", "--bare", "--no-local", source, "copy.git"]);
         let copy = bare.path().join("copy.git");
         let files = read_tree(&target(&copy, "HEAD", DEFAULT_PATTERN), LIMIT).unwrap();
         assert_eq!(
             contents(files),
-            pairs(&[
-                ("catalog-info.yaml", "root 3\n"),
-                ("services/b/catalog-info.yaml", "b 2\n")
-            ])
+            pairs(&[("catalog-info.yaml", "root 3\n"), ("services/b/catalog-info.yaml", "b 2\n")])
         );
-        let files =
-            read_tree(&target(&copy, "v2", "services/**/catalog-info.yaml"), LIMIT).unwrap();
+        let files = read_tree(&target(&copy, "v2", "services/**/catalog-info.yaml"), LIMIT).unwrap();
         assert_eq!(
             contents(files),
-            pairs(&[
-                ("services/a/catalog-info.yaml", "a 1\n"),
-                ("services/b/catalog-info.yaml", "b 2\n")
-            ])
+            pairs(&[("services/a/catalog-info.yaml", "a 1\n"), ("services/b/catalog-info.yaml", "b 2\n")])
         );
         assert_eq!(
-            read_file(
-                &target(&copy, "release", DEFAULT_PATTERN),
-                "catalog-info.yaml",
-                LIMIT
-            )
-            .unwrap()
-            .unwrap(),
+            read_file(&target(&copy, "release", DEFAULT_PATTERN), "catalog-info.yaml", LIMIT).unwrap().unwrap(),
             b"root release\n"
         );
     }
@@ -892,34 +697,17 @@ mod tests {
     fn a_blob_over_the_limit_fails_alone() {
         let repo = history();
         let files = read_tree(&target(repo.dir.path(), "HEAD", "org/*.yaml"), 1000).unwrap();
-        let summary: Vec<_> = files
-            .iter()
-            .map(|f| {
-                (
-                    f.path.as_str(),
-                    f.size,
-                    f.content.as_ref().map(Vec::as_slice),
-                )
-            })
-            .collect();
+        let summary: Vec<_> =
+            files.iter().map(|f| (f.path.as_str(), f.size, f.content.as_ref().map(Vec::as_slice))).collect();
         assert_eq!(
             summary,
             [
-                (
-                    "org/big.yaml",
-                    2000,
-                    Err(&"file is 2000 bytes, over the 1000 bytes limit".to_string())
-                ),
+                ("org/big.yaml", 2000, Err(&"file is 2000 bytes, over the 1000 bytes limit".to_string())),
                 ("org/odd[1].yaml", 4, Ok(&b"odd\n"[..])),
                 ("org/team.yaml", 7, Ok(&b"team 1\n"[..])),
             ]
         );
-        let err = read_file(
-            &target(repo.dir.path(), "HEAD", DEFAULT_PATTERN),
-            "org/big.yaml",
-            1000,
-        )
-        .unwrap_err();
+        let err = read_file(&target(repo.dir.path(), "HEAD", DEFAULT_PATTERN), "org/big.yaml", 1000).unwrap_err();
         assert_eq!(err, "file is 2000 bytes, over the 1000 bytes limit");
         assert_eq!(megabytes(52_400_000), "52.4 MB");
     }
@@ -928,47 +716,19 @@ mod tests {
     fn a_missing_ref_is_an_error_naming_repository_and_ref() {
         let repo = history();
         let path = repo.dir.path().display().to_string();
-        for rev in [
-            "nope",
-            "refs/heads/nope",
-            "0123456789abcdef0123456789abcdef01234567",
-            "deadbeef",
-        ] {
-            let err = read_tree(&target(repo.dir.path(), rev, DEFAULT_PATTERN), LIMIT)
-                .err()
-                .unwrap();
-            assert_eq!(
-                err,
-                format!("git repository {path}: ref {rev:?} does not exist")
-            );
-            let err = read_file(
-                &target(repo.dir.path(), rev, DEFAULT_PATTERN),
-                "catalog-info.yaml",
-                LIMIT,
-            )
-            .unwrap_err();
-            assert_eq!(
-                err,
-                format!("git repository {path}: ref {rev:?} does not exist")
-            );
+        for rev in ["nope", "refs/heads/nope", "0123456789abcdef0123456789abcdef01234567", "deadbeef"] {
+            let err = read_tree(&target(repo.dir.path(), rev, DEFAULT_PATTERN), LIMIT).err().unwrap();
+            assert_eq!(err, format!("git repository {path}: ref {rev:?} does not exist"));
+            let err =
+                read_file(&target(repo.dir.path(), rev, DEFAULT_PATTERN), "catalog-info.yaml", LIMIT).unwrap_err();
+            assert_eq!(err, format!("git repository {path}: ref {rev:?} does not exist"));
         }
         // Malformed or unsatisfiable revisions are errors too, on one line.
-        for rev in [
-            "main~9",
-            "a b",
-            "main..release",
-            "HEAD:org/team.yaml",
-            "@{-5}",
-            "HEAD^{",
-            "\n",
-        ] {
+        for rev in ["main~9", "a b", "main..release", "HEAD:org/team.yaml", "@{-5}", "HEAD^{", "\n"] {
             let Err(err) = read_tree(&target(repo.dir.path(), rev, DEFAULT_PATTERN), LIMIT) else {
                 panic!("{rev:?} resolved")
             };
-            assert!(
-                err.starts_with(&format!("git repository {path}: ")),
-                "{err}"
-            );
+            assert!(err.starts_with(&format!("git repository {path}: ")), "{err}");
             assert!(err.contains(&format!("{rev:?}")), "{err}");
             assert!(!err.contains('\n'), "{err}");
         }
@@ -978,9 +738,7 @@ mod tests {
     fn a_repository_without_commits() {
         let dir = TempDir::new().unwrap();
         git(dir.path(), &["init", "-q"]);
-        let err = read_tree(&target(dir.path(), "HEAD", DEFAULT_PATTERN), LIMIT)
-            .err()
-            .unwrap();
+        let err = read_tree(&target(dir.path(), "HEAD", DEFAULT_PATTERN), LIMIT).err().unwrap();
         assert!(err.contains("ref \"HEAD\" does not exist"), "{err}");
     }
 
@@ -989,40 +747,17 @@ mod tests {
         let dir = TempDir::new().unwrap();
         write(dir.path(), "catalog-info.yaml", "plain\n");
         let path = dir.path().display();
-        let err = read_tree(&target(dir.path(), "HEAD", DEFAULT_PATTERN), LIMIT)
-            .err()
-            .unwrap();
-        assert_eq!(
-            err,
-            format!("git repository {path}: cannot read ref \"HEAD\": not a git repository")
-        );
+        let err = read_tree(&target(dir.path(), "HEAD", DEFAULT_PATTERN), LIMIT).err().unwrap();
+        assert_eq!(err, format!("git repository {path}: cannot read ref \"HEAD\": not a git repository"));
         let file = dir.path().join("catalog-info.yaml");
-        let err = read_tree(&target(&file, "HEAD", DEFAULT_PATTERN), LIMIT)
-            .err()
-            .unwrap();
+        let err = read_tree(&target(&file, "HEAD", DEFAULT_PATTERN), LIMIT).err().unwrap();
         assert!(err.contains("not a git repository"), "{err}");
         let missing = dir.path().join("missing");
-        let err = read_file(
-            &target(&missing, "HEAD", DEFAULT_PATTERN),
-            "catalog-info.yaml",
-            LIMIT,
-        )
-        .unwrap_err();
-        assert_eq!(
-            err,
-            format!(
-                "git repository {}: cannot read ref \"HEAD\": no such directory",
-                missing.display()
-            )
-        );
+        let err = read_file(&target(&missing, "HEAD", DEFAULT_PATTERN), "catalog-info.yaml", LIMIT).unwrap_err();
+        assert_eq!(err, format!("git repository {}: cannot read ref \"HEAD\": no such directory", missing.display()));
         // A directory inside a repository is not the repository.
         let repo = history();
-        let err = read_tree(
-            &target(&repo.dir.path().join("org"), "HEAD", DEFAULT_PATTERN),
-            LIMIT,
-        )
-        .err()
-        .unwrap();
+        let err = read_tree(&target(&repo.dir.path().join("org"), "HEAD", DEFAULT_PATTERN), LIMIT).err().unwrap();
         assert!(err.contains("not a git repository"), "{err}");
     }
 
@@ -1032,36 +767,20 @@ mod tests {
         let root = repo.dir.path();
         let org = git(root, &["rev-parse", "HEAD:org"]);
         std::fs::remove_file(root.join(".git/objects").join(&org[..2]).join(&org[2..])).unwrap();
-        let err = read_tree(&target(root, "HEAD", DEFAULT_PATTERN), LIMIT)
-            .err()
-            .unwrap();
-        assert!(
-            err.contains("cannot read ref \"HEAD\"") && err.contains(&org),
-            "{err}"
-        );
+        let err = read_tree(&target(root, "HEAD", DEFAULT_PATTERN), LIMIT).err().unwrap();
+        assert!(err.contains("cannot read ref \"HEAD\"") && err.contains(&org), "{err}");
         // Directories the pattern cannot reach are not read.
         let files = read_tree(&target(root, "HEAD", "services/**/*.yaml"), LIMIT).unwrap();
-        assert_eq!(
-            contents(files),
-            pairs(&[("services/b/catalog-info.yaml", "b 2\n")])
-        );
+        assert_eq!(contents(files), pairs(&[("services/b/catalog-info.yaml", "b 2\n")]));
 
         let team = git(root, &["rev-parse", "v1:org/team.yaml"]);
-        std::fs::write(
-            root.join(".git/objects").join(&team[..2]).join(&team[2..]),
-            b"garbage",
-        )
-        .unwrap();
+        std::fs::write(root.join(".git/objects").join(&team[..2]).join(&team[2..]), b"garbage").unwrap();
         let files = read_tree(&target(root, "v1", "org/*.yaml"), LIMIT).unwrap();
         assert_eq!(files.len(), 1);
         let err = files[0].content.as_ref().unwrap_err();
         assert!(err.contains(&team), "{err}");
-        let err =
-            read_file(&target(root, "v1", DEFAULT_PATTERN), "org/team.yaml", LIMIT).unwrap_err();
-        assert!(
-            err.contains("\"org/team.yaml\" at ref \"v1\"") && err.contains(&team),
-            "{err}"
-        );
+        let err = read_file(&target(root, "v1", DEFAULT_PATTERN), "org/team.yaml", LIMIT).unwrap_err();
+        assert!(err.contains("\"org/team.yaml\" at ref \"v1\"") && err.contains(&team), "{err}");
 
         std::fs::write(root.join(".git/HEAD"), b"garbage").unwrap();
         assert!(read_tree(&target(root, "HEAD", DEFAULT_PATTERN), LIMIT).is_err());
@@ -1071,151 +790,64 @@ mod tests {
     fn read_file_at_a_ref() {
         let repo = history();
         let at = |rev: &str| target(repo.dir.path(), rev, DEFAULT_PATTERN);
-        assert_eq!(
-            read_file(&at("HEAD"), "catalog-info.yaml", LIMIT)
-                .unwrap()
-                .unwrap(),
-            b"root 3\n"
-        );
-        assert_eq!(
-            read_file(&at("v1"), "catalog-info.yaml", LIMIT)
-                .unwrap()
-                .unwrap(),
-            b"root 1\n"
-        );
-        assert_eq!(
-            read_file(&at("v1"), "org/nested/deep.yaml", LIMIT)
-                .unwrap()
-                .unwrap(),
-            b"deep 1\n"
-        );
-        assert_eq!(
-            read_file(&at("v1"), "./org/../org/team.yaml", LIMIT)
-                .unwrap()
-                .unwrap(),
-            b"team 1\n"
-        );
+        assert_eq!(read_file(&at("HEAD"), "catalog-info.yaml", LIMIT).unwrap().unwrap(), b"root 3\n");
+        assert_eq!(read_file(&at("v1"), "catalog-info.yaml", LIMIT).unwrap().unwrap(), b"root 1\n");
+        assert_eq!(read_file(&at("v1"), "org/nested/deep.yaml", LIMIT).unwrap().unwrap(), b"deep 1\n");
+        assert_eq!(read_file(&at("v1"), "./org/../org/team.yaml", LIMIT).unwrap().unwrap(), b"team 1\n");
         // Missing at this ref, or not there at all.
-        assert_eq!(
-            read_file(&at("HEAD"), "services/a/catalog-info.yaml", LIMIT).unwrap(),
-            None
-        );
+        assert_eq!(read_file(&at("HEAD"), "services/a/catalog-info.yaml", LIMIT).unwrap(), None);
         assert_eq!(read_file(&at("HEAD"), "nope.yaml", LIMIT).unwrap(), None);
-        assert_eq!(
-            read_file(&at("HEAD"), "catalog-info.yaml/x", LIMIT).unwrap(),
-            None
-        );
-        assert_eq!(
-            read_file(&at("HEAD"), "../catalog-info.yaml", LIMIT).unwrap(),
-            None
-        );
+        assert_eq!(read_file(&at("HEAD"), "catalog-info.yaml/x", LIMIT).unwrap(), None);
+        assert_eq!(read_file(&at("HEAD"), "../catalog-info.yaml", LIMIT).unwrap(), None);
         // Present, but not a file.
         let err = read_file(&at("HEAD"), "org", LIMIT).unwrap_err();
-        assert!(
-            err.ends_with("\"org\" at ref \"HEAD\" is a directory, not a file"),
-            "{err}"
-        );
-        assert!(read_file(&at("HEAD"), "", LIMIT)
-            .unwrap_err()
-            .contains("is a directory"));
-        assert!(read_file(&at("HEAD"), "linked/catalog-info.yaml", LIMIT)
-            .unwrap_err()
-            .contains("symbolic link"));
-        assert!(read_file(&at("HEAD"), "vendor/catalog-info.yaml", LIMIT)
-            .unwrap_err()
-            .contains("submodule"));
+        assert!(err.ends_with("\"org\" at ref \"HEAD\" is a directory, not a file"), "{err}");
+        assert!(read_file(&at("HEAD"), "", LIMIT).unwrap_err().contains("is a directory"));
+        assert!(read_file(&at("HEAD"), "linked/catalog-info.yaml", LIMIT).unwrap_err().contains("symbolic link"));
+        assert!(read_file(&at("HEAD"), "vendor/catalog-info.yaml", LIMIT).unwrap_err().contains("submodule"));
     }
 
     #[test]
     fn parse_targets() {
         let base = Path::new("/srv/catalog");
         let parsed = GitTarget::parse("repos/a", base).unwrap();
-        assert_eq!(
-            parsed,
-            target(
-                Path::new("/srv/catalog/repos/a"),
-                "HEAD",
-                "**/catalog-info.yaml"
-            )
-        );
-        assert_eq!(
-            parsed.canonical(),
-            "/srv/catalog/repos/a?ref=HEAD&path=**/catalog-info.yaml"
-        );
+        assert_eq!(parsed, target(Path::new("/srv/catalog/repos/a"), "HEAD", "**/catalog-info.yaml"));
+        assert_eq!(parsed.canonical(), "/srv/catalog/repos/a?ref=HEAD&path=**/catalog-info.yaml");
         assert_eq!(
             parsed.file_key("services/a/catalog-info.yaml"),
             "git:/srv/catalog/repos/a@HEAD:services/a/catalog-info.yaml"
         );
 
         let parsed = GitTarget::parse("/data/b.git?ref=v1.2&path=org/*.yaml", base).unwrap();
-        assert_eq!(
-            parsed,
-            target(Path::new("/data/b.git"), "v1.2", "org/*.yaml")
-        );
+        assert_eq!(parsed, target(Path::new("/data/b.git"), "v1.2", "org/*.yaml"));
         assert_eq!(parsed.canonical(), "/data/b.git?ref=v1.2&path=org/*.yaml");
-        assert_eq!(
-            parsed.file_key("org/x.yaml"),
-            "git:/data/b.git@v1.2:org/x.yaml"
-        );
-        assert_eq!(
-            GitTarget::parse(&parsed.canonical(), Path::new("/elsewhere")).unwrap(),
-            parsed
-        );
+        assert_eq!(parsed.file_key("org/x.yaml"), "git:/data/b.git@v1.2:org/x.yaml");
+        assert_eq!(GitTarget::parse(&parsed.canonical(), Path::new("/elsewhere")).unwrap(), parsed);
 
         let parsed = GitTarget::parse("./x/../y/?path=/catalog-info.yaml&ref=main", base).unwrap();
-        assert_eq!(
-            parsed,
-            target(Path::new("/srv/catalog/y"), "main", "catalog-info.yaml")
-        );
+        assert_eq!(parsed, target(Path::new("/srv/catalog/y"), "main", "catalog-info.yaml"));
         let parsed = GitTarget::parse("../../../r?path=./a/b.yaml", base).unwrap();
         assert_eq!(parsed, target(Path::new("/r"), "HEAD", "a/b.yaml"));
         let parsed = GitTarget::parse("r?ref=feature/x", Path::new("/")).unwrap();
-        assert_eq!(
-            parsed,
-            target(Path::new("/r"), "feature/x", "**/catalog-info.yaml")
-        );
+        assert_eq!(parsed, target(Path::new("/r"), "feature/x", "**/catalog-info.yaml"));
         let parsed = GitTarget::parse("r?", Path::new("/")).unwrap();
-        assert_eq!(
-            parsed,
-            target(Path::new("/r"), "HEAD", "**/catalog-info.yaml")
-        );
+        assert_eq!(parsed, target(Path::new("/r"), "HEAD", "**/catalog-info.yaml"));
         // A relative base is made absolute against the current directory.
         let parsed = GitTarget::parse("r", Path::new("rel")).unwrap();
         assert_eq!(parsed.repo, std::env::current_dir().unwrap().join("rel/r"));
 
         let err = |text: &str| GitTarget::parse(text, base).unwrap_err();
-        assert_eq!(
-            err("r?foo=1"),
-            r#"invalid git target "r?foo=1": unknown parameter "foo""#
-        );
-        assert_eq!(
-            err("r?ref=a&foo=1"),
-            r#"invalid git target "r?ref=a&foo=1": unknown parameter "foo""#
-        );
-        assert_eq!(
-            err("r?ref"),
-            r#"invalid git target "r?ref": parameter "ref" has no value (expected NAME=VALUE)"#
-        );
+        assert_eq!(err("r?foo=1"), r#"invalid git target "r?foo=1": unknown parameter "foo""#);
+        assert_eq!(err("r?ref=a&foo=1"), r#"invalid git target "r?ref=a&foo=1": unknown parameter "foo""#);
+        assert_eq!(err("r?ref"), r#"invalid git target "r?ref": parameter "ref" has no value (expected NAME=VALUE)"#);
         assert_eq!(
             err("r?ref=a&ref=b"),
             r#"invalid git target "r?ref=a&ref=b": parameter "ref" is given more than once"#
         );
-        assert_eq!(
-            err("r?ref="),
-            r#"invalid git target "r?ref=": the ref is empty"#
-        );
-        assert_eq!(
-            err("r?path=/"),
-            r#"invalid git target "r?path=/": the path pattern is empty"#
-        );
-        assert_eq!(
-            err("?ref=main"),
-            r#"invalid git target "?ref=main": the repository path is missing"#
-        );
-        assert_eq!(
-            err(""),
-            r#"invalid git target "": the repository path is missing"#
-        );
+        assert_eq!(err("r?ref="), r#"invalid git target "r?ref=": the ref is empty"#);
+        assert_eq!(err("r?path=/"), r#"invalid git target "r?path=/": the path pattern is empty"#);
+        assert_eq!(err("?ref=main"), r#"invalid git target "?ref=main": the repository path is missing"#);
+        assert_eq!(err(""), r#"invalid git target "": the repository path is missing"#);
         assert!(!err("r?\n=1").contains('\n'));
     }
 
@@ -1226,25 +858,16 @@ mod tests {
         let name = repo.dir.path().file_name().unwrap().to_str().unwrap();
         let parsed = GitTarget::parse(&format!("{name}?ref=v1&path=org/*.yaml"), parent).unwrap();
         assert_eq!(parsed.repo, repo.dir.path());
-        assert_eq!(
-            contents(read_tree(&parsed, LIMIT).unwrap()),
-            pairs(&[("org/team.yaml", "team 1\n")])
-        );
+        assert_eq!(contents(read_tree(&parsed, LIMIT).unwrap()), pairs(&[("org/team.yaml", "team 1\n")]));
     }
 
     #[test]
     fn pattern_prefixes() {
-        assert_eq!(
-            PathMatcher::new("**/catalog-info.yaml").prefix,
-            Vec::<&str>::new()
-        );
+        assert_eq!(PathMatcher::new("**/catalog-info.yaml").prefix, Vec::<&str>::new());
         assert_eq!(PathMatcher::new("org/*.yaml").prefix, ["org"]);
         assert_eq!(PathMatcher::new("a/b/{c,d}/*.yaml").prefix, ["a", "b"]);
         assert_eq!(PathMatcher::new("a/b[/c.yaml").prefix, ["a", "b["]);
-        assert_eq!(
-            PathMatcher::new("catalog-info.yaml").prefix,
-            Vec::<&str>::new()
-        );
+        assert_eq!(PathMatcher::new("catalog-info.yaml").prefix, Vec::<&str>::new());
         assert!(PathMatcher::new("").prefix.is_empty());
     }
 }

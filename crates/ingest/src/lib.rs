@@ -68,7 +68,9 @@ impl Scan {
     /// New entities with the display path of their file.
     pub fn entities(&self) -> impl Iterator<Item = (&str, &NewEntity)> {
         self.outcomes.iter().flat_map(|o| match o {
-            FileOutcome::Parsed { state, entities, .. } => entities.iter().map(move |e| (state.key.as_str(), e)).collect::<Vec<_>>(),
+            FileOutcome::Parsed { state, entities, .. } => {
+                entities.iter().map(move |e| (state.key.as_str(), e)).collect::<Vec<_>>()
+            }
             _ => Vec::new(),
         })
     }
@@ -86,7 +88,10 @@ pub fn scan(locations: &[Location], previous: &HashMap<String, FileState>, optio
 
     for location in locations {
         match location.discover(options) {
-            Ok(found) => queue.extend(found.pending),
+            Ok(found) => {
+                queue.extend(found.pending);
+                result.diagnostics.extend(found.diagnostics);
+            }
             Err(diagnostic) => {
                 failed_origins.insert(location.key());
                 result.diagnostics.push(diagnostic);
@@ -127,7 +132,10 @@ pub fn scan(locations: &[Location], previous: &HashMap<String, FileState>, optio
                                     line: 1,
                                     col: 1,
                                     severity: Severity::Warning,
-                                    message: format!("location cycle: {} leads back to {}; not followed again", pending.display, next.display),
+                                    message: format!(
+                                        "location cycle: {} leads back to {}; not followed again",
+                                        pending.display, next.display
+                                    ),
                                 });
                             } else {
                                 queue.push(next);
@@ -135,7 +143,14 @@ pub fn scan(locations: &[Location], previous: &HashMap<String, FileState>, optio
                         }
                         result.diagnostics.extend(found.diagnostics);
                     }
-                    Err(diagnostic) => result.diagnostics.push(diagnostic),
+                    // Said where the target is written, not at the missing path.
+                    Err(diagnostic) => result.diagnostics.push(Diagnostic {
+                        file: pending.display.clone(),
+                        line: target.line,
+                        col: target.col,
+                        severity: diagnostic.severity,
+                        message: format!("location target \"{}\": {}", target.target, diagnostic.message),
+                    }),
                 }
             }
             if let Some(outcome) = processed.outcome {

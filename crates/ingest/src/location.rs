@@ -68,7 +68,11 @@ pub(crate) struct Pending {
 pub(crate) enum FileSource {
     Disk(PathBuf),
     #[cfg(feature = "git")]
-    Git { target: crate::git::GitTarget, path: String, content: Result<Vec<u8>, String> },
+    Git {
+        target: crate::git::GitTarget,
+        path: String,
+        content: Result<Vec<u8>, String>,
+    },
 }
 
 pub(crate) struct Found {
@@ -113,7 +117,7 @@ impl Pending {
         match (&self.source, target.kind) {
             (FileSource::Disk(path), LocationKind::File) => {
                 let base = path.parent().unwrap_or(Path::new("/"));
-                let joined = base.join(&target.target);
+                let joined = lexical_join(base, &target.target);
                 let mut found = discover_path(&joined.to_string_lossy(), &self.origin, &chain, options)?;
                 for pending in &mut found.pending {
                     pending.root = self.root.clone();
@@ -143,6 +147,25 @@ impl Pending {
 pub(crate) struct LocationTarget {
     pub kind: LocationKind,
     pub target: String,
+    /// Where the target is written (1:1 when it comes from a stored state).
+    pub line: u32,
+    pub col: u32,
+}
+
+/// Joins and resolves `.` and `..` without touching the file system, so that
+/// one file has one key however a target spells its path.
+pub(crate) fn lexical_join(base: &Path, relative: &str) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in base.join(relative).components() {
+        match component {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Resolves `.` and `..` in a slash-separated relative path.
@@ -161,7 +184,14 @@ fn normalize(path: &str) -> String {
     parts.join("/")
 }
 
-fn pending_file(path: PathBuf, display: String, origin: &str, explicit: bool, chain: &[String], root: &Path) -> Pending {
+fn pending_file(
+    path: PathBuf,
+    display: String,
+    origin: &str,
+    explicit: bool,
+    chain: &[String],
+    root: &Path,
+) -> Pending {
     Pending {
         key: format!("file:{}", path.to_string_lossy()),
         display,
@@ -231,42 +261,112 @@ fn chain_root(chain: &[String]) -> Option<PathBuf> {
     Path::new(first).parent().map(Path::to_path_buf)
 }
 
+/// Walks a directory tree: hidden entries are skipped, symbolic links are
+/// followed, and a link back to a directory being walked is reported as a
+/// loop instead of being followed forever. Entry types come from the
+/// directory listing, so files are not stat-ed here.
 fn walk(base: &Path, found: &mut Found, matches: impl Fn(&Path) -> bool, origin: &str, chain: &[String]) {
     let root = chain_root(chain).unwrap_or_else(|| base.to_path_buf());
-    let walker = walkdir::WalkDir::new(base).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
-        e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+    let mut ancestors: Vec<DirId> = Vec::new();
+    walk_dir(base, base, &mut ancestors, found, &matches, &|path: PathBuf| {
+        pending_file(path.clone(), display_path(&path), origin, false, chain, &root)
     });
-    for entry in walker {
-        match entry {
-            Ok(entry) if entry.file_type().is_file() => {
-                let relative = entry.path().strip_prefix(base).unwrap_or(entry.path());
-                if matches(relative) && is_yaml(relative) {
-                    let path = entry.path().to_path_buf();
-                    found.pending.push(pending_file(path.clone(), display_path(&path), origin, false, chain, &root));
+}
+
+/// What identifies a directory whatever the path that reaches it.
+#[cfg(unix)]
+type DirId = (u64, u64);
+#[cfg(not(unix))]
+type DirId = PathBuf;
+
+#[cfg(unix)]
+fn dir_id(dir: &Path) -> DirId {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(dir).map_or((0, 0), |m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn dir_id(dir: &Path) -> DirId {
+    std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf())
+}
+
+fn walk_dir(
+    base: &Path,
+    dir: &Path,
+    ancestors: &mut Vec<DirId>,
+    found: &mut Found,
+    matches: &dyn Fn(&Path) -> bool,
+    make: &dyn Fn(PathBuf) -> Pending,
+) {
+    let warn = |found: &mut Found, at: &Path, message: String| {
+        found.diagnostics.push(Diagnostic {
+            file: display_path(at),
+            line: 1,
+            col: 1,
+            severity: Severity::Warning,
+            message,
+        });
+    };
+    let id = dir_id(dir);
+    if ancestors.contains(&id) {
+        warn(found, dir, "symbolic link loop; not followed".into());
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(err) => return warn(found, dir, format!("cannot read directory: {err}")),
+    };
+    ancestors.push(id);
+    for entry in entries {
+        let Ok(entry) = entry else { continue };
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let mut file_type = match entry.file_type() {
+            Ok(t) => t,
+            Err(_) => continue,
+        };
+        if file_type.is_symlink() {
+            match std::fs::metadata(&path) {
+                Ok(meta) => file_type = meta.file_type(),
+                Err(err) => {
+                    warn(found, &path, format!("cannot follow symbolic link: {err}"));
+                    continue;
                 }
             }
-            Ok(_) => {}
-            Err(err) => {
-                let at = err.path().map(display_path).unwrap_or_else(|| display_path(base));
-                let message = if err.loop_ancestor().is_some() {
-                    "symbolic link loop; not followed".to_string()
-                } else {
-                    format!("cannot read: {}", err.io_error().map_or_else(|| err.to_string(), |e| e.to_string()))
-                };
-                found.diagnostics.push(Diagnostic { file: at, line: 1, col: 1, severity: Severity::Warning, message });
+        }
+        if file_type.is_dir() {
+            walk_dir(base, &path, ancestors, found, matches, make);
+        } else if file_type.is_file() {
+            let relative = path.strip_prefix(base).unwrap_or(&path);
+            if is_yaml(relative) && matches(relative) {
+                found.pending.push(make(path));
             }
         }
     }
+    ancestors.pop();
 }
 
 #[cfg(feature = "git")]
-fn discover_git(target: &str, base: &Path, origin: &str, chain: &[String], options: &ScanOptions) -> Result<Found, Diagnostic> {
+fn discover_git(
+    target: &str,
+    base: &Path,
+    origin: &str,
+    chain: &[String],
+    options: &ScanOptions,
+) -> Result<Found, Diagnostic> {
     let git = crate::git::GitTarget::parse(target, base).map_err(|e| location_error(target, e))?;
     discover_git_target(git, origin, chain, options)
 }
 
 #[cfg(feature = "git")]
-fn discover_git_target(git: crate::git::GitTarget, origin: &str, chain: &[String], options: &ScanOptions) -> Result<Found, Diagnostic> {
+fn discover_git_target(
+    git: crate::git::GitTarget,
+    origin: &str,
+    chain: &[String],
+    options: &ScanOptions,
+) -> Result<Found, Diagnostic> {
     let files = crate::git::read_tree(&git, options.max_file_bytes).map_err(|e| location_error(&git.canonical(), e))?;
     let mut found = Found { pending: Vec::new(), diagnostics: Vec::new() };
     let explicit = !has_glob(&git.pattern);
@@ -286,6 +386,12 @@ fn discover_git_target(git: crate::git::GitTarget, origin: &str, chain: &[String
 }
 
 #[cfg(not(feature = "git"))]
-fn discover_git(target: &str, _base: &Path, _origin: &str, _chain: &[String], _options: &ScanOptions) -> Result<Found, Diagnostic> {
+fn discover_git(
+    target: &str,
+    _base: &Path,
+    _origin: &str,
+    _chain: &[String],
+    _options: &ScanOptions,
+) -> Result<Found, Diagnostic> {
     Err(location_error(target, "this build of Kiosque has no git support (feature \"git\")".into()))
 }

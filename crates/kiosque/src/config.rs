@@ -62,7 +62,12 @@ pub struct CatalogConfig {
 
 impl Default for CatalogConfig {
     fn default() -> Self {
-        CatalogConfig { locations: Vec::new(), refresh_interval_seconds: 60, reload_interval_seconds: 2, max_file_bytes: 16 * 1024 * 1024 }
+        CatalogConfig {
+            locations: Vec::new(),
+            refresh_interval_seconds: 60,
+            reload_interval_seconds: 2,
+            max_file_bytes: 16 * 1024 * 1024,
+        }
     }
 }
 
@@ -96,7 +101,8 @@ impl Config {
         let path = path.or_else(|| default_path.exists().then_some(default_path));
         let mut config = match path {
             Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read configuration: {e}", path.display()))?;
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("{}: cannot read configuration: {e}", path.display()))?;
                 toml::from_str(&text).map_err(|e| {
                     let at = e.span().map(|span| line_col(&text, span.start)).unwrap_or((1, 1));
                     format!("{}:{}:{}: error: {}", path.display(), at.0, at.1, e.message())
@@ -122,7 +128,8 @@ impl Config {
             self.auth.read_requires_token = matches!(v.as_str(), "1" | "true" | "yes");
         }
         if let Some(v) = var("KIOSQUE_REFRESH_INTERVAL") {
-            self.catalog.refresh_interval_seconds = v.parse().map_err(|_| format!("KIOSQUE_REFRESH_INTERVAL must be a number of seconds, got \"{v}\""))?;
+            self.catalog.refresh_interval_seconds =
+                v.parse().map_err(|_| format!("KIOSQUE_REFRESH_INTERVAL must be a number of seconds, got \"{v}\""))?;
         }
         if let Some(v) = var("KIOSQUE_LOG_FORMAT") {
             self.log.format = v;
@@ -161,7 +168,8 @@ mod tests {
 
     #[test]
     fn environment_overrides_the_file() {
-        let mut config: Config = toml::from_str("[database]\nurl = \"sqlite://a.db\"\n[catalog]\nrefresh_interval_seconds = 5\n").unwrap();
+        let mut config: Config =
+            toml::from_str("[database]\nurl = \"sqlite://a.db\"\n[catalog]\nrefresh_interval_seconds = 5\n").unwrap();
         config
             .apply_env(|name| match name {
                 "KIOSQUE_DATABASE_URL" => Some("postgres://db/kiosque".into()),

@@ -22,11 +22,19 @@ use serde_json::{json, Value};
 use config::Config;
 use output::Format;
 
+// Parsing tens of thousands of files is allocation-bound: mimalloc makes it markedly faster.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const EXIT_SOURCE_ERRORS: u8 = 1;
 const EXIT_UNUSABLE: u8 = 3;
 
 #[derive(Parser)]
-#[command(name = "kiosque", version, about = "An internal developer platform in one binary: software catalog, API and portal.")]
+#[command(
+    name = "kiosque",
+    version,
+    about = "An internal developer platform in one binary: software catalog, API and portal."
+)]
 struct Cli {
     /// Configuration file (TOML). Default: ./kiosque.toml when it exists.
     #[arg(long, global = true, env = "KIOSQUE_CONFIG")]
@@ -154,8 +162,10 @@ fn main() -> ExitCode {
 }
 
 fn init_logging(config: &Config, serving: bool) {
-    let level = if serving { config.log.level.clone() } else { std::env::var("KIOSQUE_LOG").unwrap_or_else(|_| "warn".into()) };
-    let filter = tracing_subscriber::EnvFilter::try_new(level).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let level =
+        if serving { config.log.level.clone() } else { std::env::var("KIOSQUE_LOG").unwrap_or_else(|_| "warn".into()) };
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(level).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if config.log.format == "json" {
         builder.json().init();
@@ -176,7 +186,10 @@ fn open_store(config: &Config, flag: &DatabaseArg) -> Result<Arc<dyn CatalogStor
 /// A path shown relative to the working directory when it is below it.
 fn shorten(path: &str) -> String {
     let path = display_key(path);
-    match std::env::current_dir().ok().and_then(|cwd| std::path::Path::new(path).strip_prefix(cwd).ok().map(|p| p.to_string_lossy().into_owned())) {
+    match std::env::current_dir()
+        .ok()
+        .and_then(|cwd| std::path::Path::new(path).strip_prefix(cwd).ok().map(|p| p.to_string_lossy().into_owned()))
+    {
         Some(relative) if !relative.is_empty() => relative,
         _ => path.to_string(),
     }
@@ -214,7 +227,8 @@ fn example_location() -> Result<String, String> {
 
 fn serve(config: Config, args: ServeArgs) -> Result<ExitCode, String> {
     let store = open_store(&config, &args.database)?;
-    let mut locations: Vec<(String, String)> = config.catalog.locations.iter().map(|l| (l.kind.clone(), absolute_target(&l.kind, &l.target))).collect();
+    let mut locations: Vec<(String, String)> =
+        config.catalog.locations.iter().map(|l| (l.kind.clone(), absolute_target(&l.kind, &l.target))).collect();
     if args.example {
         locations.push(("file".into(), example_location()?));
     }
@@ -225,8 +239,13 @@ fn serve(config: Config, args: ServeArgs) -> Result<ExitCode, String> {
         store.add_location(kind, target).map_err(|e| e.to_string())?;
     }
     let listen = args.listen.unwrap_or(config.server.listen.clone());
-    let listen = listen.parse().map_err(|_| format!("invalid listen address \"{listen}\" (expected HOST:PORT, e.g. 127.0.0.1:7007)"))?;
-    let auth = kiosque_server::AuthConfig { api_token: config.auth.api_token.clone(), read_requires_token: config.auth.read_requires_token };
+    let listen = listen
+        .parse()
+        .map_err(|_| format!("invalid listen address \"{listen}\" (expected HOST:PORT, e.g. 127.0.0.1:7007)"))?;
+    let auth = kiosque_server::AuthConfig {
+        api_token: config.auth.api_token.clone(),
+        read_requires_token: config.auth.read_requires_token,
+    };
     let state = kiosque_server::AppState::new(store, auth, scan_options(&config));
     let options = kiosque_server::ServeOptions {
         listen,
@@ -315,9 +334,16 @@ fn catalog(config: Config, command: CatalogCommand) -> Result<ExitCode, String> 
                 let within = if sets.is_empty() { None } else { Some(catalog.filter(&sets)) };
                 let counts = catalog.facets(&facet, within.as_deref());
                 match format {
-                    Format::Table => print!("{}", output::table(&["VALUE", "COUNT"], &counts.iter().map(|(v, c)| vec![v.clone(), c.to_string()]).collect::<Vec<_>>())),
+                    Format::Table => print!(
+                        "{}",
+                        output::table(
+                            &["VALUE", "COUNT"],
+                            &counts.iter().map(|(v, c)| vec![v.clone(), c.to_string()]).collect::<Vec<_>>()
+                        )
+                    ),
                     _ => {
-                        let value = json!(counts.iter().map(|(v, c)| json!({"value": v, "count": c})).collect::<Vec<_>>());
+                        let value =
+                            json!(counts.iter().map(|(v, c)| json!({"value": v, "count": c})).collect::<Vec<_>>());
                         print_value(&value, format);
                     }
                 }
@@ -329,7 +355,8 @@ fn catalog(config: Config, command: CatalogCommand) -> Result<ExitCode, String> 
                     None => return Err(format!("no entity {text}")),
                 }
             } else {
-                let page = catalog.query(&Query { filters: sets, text: search, limit: Some(limit), ..Query::default() });
+                let page =
+                    catalog.query(&Query { filters: sets, text: search, limit: Some(limit), ..Query::default() });
                 page.ids
             };
             let values: Vec<Value> = ids.iter().filter_map(|id| catalog.get(*id)).map(|v| v.value()).collect();
@@ -339,8 +366,19 @@ fn catalog(config: Config, command: CatalogCommand) -> Result<ExitCode, String> 
                         .iter()
                         .map(|v| {
                             let text = |p: &str| v.pointer(p).and_then(Value::as_str).unwrap_or("").to_string();
-                            let r = format!("{}:{}/{}", text("/kind").to_lowercase(), v.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("default"), text("/metadata/name"));
-                            vec![r, text("/spec/type"), text("/spec/lifecycle"), text("/spec/owner"), text("/metadata/title")]
+                            let r = format!(
+                                "{}:{}/{}",
+                                text("/kind").to_lowercase(),
+                                v.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("default"),
+                                text("/metadata/name")
+                            );
+                            vec![
+                                r,
+                                text("/spec/type"),
+                                text("/spec/lifecycle"),
+                                text("/spec/owner"),
+                                text("/metadata/title"),
+                            ]
                         })
                         .collect();
                     print!("{}", output::table(&["REF", "TYPE", "LIFECYCLE", "OWNER", "TITLE"], &rows));
@@ -371,7 +409,8 @@ fn progress_bar(progress: Arc<Progress>) -> (std::thread::JoinHandle<()>, Arc<st
     let handle = std::thread::spawn(move || {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} files {wide_bar} {elapsed}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} files {wide_bar} {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(10));
         while !stop.load(Ordering::Relaxed) {

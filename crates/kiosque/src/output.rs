@@ -61,7 +61,9 @@ fn write_yaml(value: &Value, indent: usize, out: &mut String, inline_first: bool
                 if !(inline_first && i == 0) {
                     out.push_str(&pad);
                 }
-                let key = if key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/')) && !key.is_empty() {
+                let key = if key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+                    && !key.is_empty()
+                {
                     key.clone()
                 } else {
                     serde_json::to_string(key).unwrap_or_default()
@@ -105,7 +107,8 @@ mod tests {
 
     #[test]
     fn tables_align_columns() {
-        let text = table(&["REF", "OWNER"], &[vec!["component:default/a".into(), "team".into()], vec!["x".into(), "".into()]]);
+        let text =
+            table(&["REF", "OWNER"], &[vec!["component:default/a".into(), "team".into()], vec!["x".into(), "".into()]]);
         assert_eq!(text, "REF                  OWNER\ncomponent:default/a  team\nx\n");
     }
 }

@@ -58,10 +58,7 @@ impl Entity {
 
     /// The namespace, `default` when absent.
     pub fn namespace(&self) -> &str {
-        self.metadata()
-            .and_then(|m| m.get("namespace"))
-            .and_then(Value::as_str)
-            .unwrap_or(DEFAULT_NAMESPACE)
+        self.metadata().and_then(|m| m.get("namespace")).and_then(Value::as_str).unwrap_or(DEFAULT_NAMESPACE)
     }
 
     pub fn title(&self) -> Option<&str> {
@@ -96,14 +93,9 @@ impl Entity {
 
     /// Sets a `metadata.annotations` entry, creating the maps as needed.
     pub fn set_annotation(&mut self, key: &str, value: &str) {
-        let metadata = self
-            .object
-            .entry("metadata")
-            .or_insert_with(|| Value::Object(Map::new()));
+        let metadata = self.object.entry("metadata").or_insert_with(|| Value::Object(Map::new()));
         if let Value::Object(metadata) = metadata {
-            let annotations = metadata
-                .entry("annotations")
-                .or_insert_with(|| Value::Object(Map::new()));
+            let annotations = metadata.entry("annotations").or_insert_with(|| Value::Object(Map::new()));
             if let Value::Object(annotations) = annotations {
                 annotations.insert(key.to_string(), Value::String(value.to_string()));
             }

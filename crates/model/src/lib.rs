@@ -18,8 +18,8 @@ mod validate;
 pub use entity::{Entity, ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION, ANNOTATION_ORPHAN};
 pub use entity_ref::{EntityRef, RefError};
 pub use names::{
-    is_valid_annotation_key, is_valid_api_version, is_valid_kind, is_valid_label_key,
-    is_valid_label_value, is_valid_namespace, is_valid_object_name, is_valid_tag,
+    is_valid_annotation_key, is_valid_api_version, is_valid_kind, is_valid_label_key, is_valid_label_value,
+    is_valid_namespace, is_valid_object_name, is_valid_tag,
 };
 pub use problem::{Problem, Severity};
 pub use relations::{derive_relations, Derived, InteractionMode, Relation, RelationType};

@@ -20,7 +20,9 @@ pub fn is_valid_object_name(value: &str) -> bool {
 pub fn is_valid_dns_label(value: &str) -> bool {
     !value.is_empty()
         && value.len() <= 63
-        && value.split('-').all(|run| !run.is_empty() && run.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && value
+            .split('-')
+            .all(|run| !run.is_empty() && run.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
 /// A DNS subdomain: at most 253 characters of dot-separated DNS labels.

@@ -176,7 +176,13 @@ impl Collector<'_> {
     }
 
     /// A single-reference spec field (`owner`, `system`…); type errors are the validator's job.
-    fn one(&mut self, spec: &serde_json::Map<String, Value>, field: &str, default_kind: Option<&str>, kind: RelationType) {
+    fn one(
+        &mut self,
+        spec: &serde_json::Map<String, Value>,
+        field: &str,
+        default_kind: Option<&str>,
+        kind: RelationType,
+    ) {
         if let Some(Value::String(text)) = spec.get(field) {
             let pointer = format!("/spec/{field}");
             if let Some(target) = self.parse_ref(pointer.clone(), text, default_kind) {
@@ -185,7 +191,13 @@ impl Collector<'_> {
         }
     }
 
-    fn many(&mut self, spec: &serde_json::Map<String, Value>, field: &str, default_kind: Option<&str>, kind: RelationType) {
+    fn many(
+        &mut self,
+        spec: &serde_json::Map<String, Value>,
+        field: &str,
+        default_kind: Option<&str>,
+        kind: RelationType,
+    ) {
         if let Some(Value::Array(items)) = spec.get(field) {
             for (i, item) in items.iter().enumerate() {
                 if let Value::String(text) = item {
@@ -307,10 +319,8 @@ mod tests {
     fn relations_of(value: Value) -> (Vec<String>, Vec<Problem>) {
         let entity = Entity::from_value(value).unwrap();
         let Derived { relations, problems, .. } = derive_relations(&entity);
-        let mut lines: Vec<String> = relations
-            .iter()
-            .map(|r| format!("{} {} {}", r.source, r.kind.as_str(), r.target))
-            .collect();
+        let mut lines: Vec<String> =
+            relations.iter().map(|r| format!("{} {} {}", r.source, r.kind.as_str(), r.target)).collect();
         lines.sort();
         (lines, problems)
     }

@@ -81,7 +81,13 @@ impl Checker {
         self.problems.push(Problem::error(pointer, message));
     }
 
-    fn expect_string<'v>(&mut self, parent: &'v Map<String, Value>, at: &str, field: &str, required: bool) -> Option<&'v str> {
+    fn expect_string<'v>(
+        &mut self,
+        parent: &'v Map<String, Value>,
+        at: &str,
+        field: &str,
+        required: bool,
+    ) -> Option<&'v str> {
         match parent.get(field) {
             None if required => {
                 self.error(at, format!("missing required field \"{field}\""));
@@ -94,7 +100,10 @@ impl Checker {
             }
             Some(Value::String(s)) => Some(s),
             Some(other) => {
-                self.error(format!("{at}/{field}"), format!("\"{field}\" must be a string, found {}", type_name(other)));
+                self.error(
+                    format!("{at}/{field}"),
+                    format!("\"{field}\" must be a string, found {}", type_name(other)),
+                );
                 None
             }
         }
@@ -114,9 +123,10 @@ impl Checker {
                     }
                 }
             }
-            Some(other) => {
-                self.error(format!("{at}/{field}"), format!("\"{field}\" must be a list of strings, found {}", type_name(other)))
-            }
+            Some(other) => self.error(
+                format!("{at}/{field}"),
+                format!("\"{field}\" must be a list of strings, found {}", type_name(other)),
+            ),
         }
     }
 }
@@ -149,7 +159,10 @@ pub fn validate_entity(value: &Value) -> Vec<Problem> {
                 }
             }
         } else {
-            c.problems.push(Problem::warning("/kind", format!("kind \"{k}\" is not one Kiosque models; it is stored as-is, without relations")));
+            c.problems.push(Problem::warning(
+                "/kind",
+                format!("kind \"{k}\" is not one Kiosque models; it is stored as-is, without relations"),
+            ));
         }
     }
 
@@ -177,7 +190,10 @@ fn check_metadata(c: &mut Checker, metadata: &Map<String, Value>) {
     }
     if let Some(ns) = c.expect_string(metadata, at, "namespace", false) {
         if !is_valid_namespace(ns) {
-            c.error("/metadata/namespace", format!("invalid namespace \"{ns}\": expected [a-z0-9] runs separated by '-', at most 63 characters"));
+            c.error(
+                "/metadata/namespace",
+                format!("invalid namespace \"{ns}\": expected [a-z0-9] runs separated by '-', at most 63 characters"),
+            );
         }
     }
     c.expect_string(metadata, at, "title", false);
@@ -190,7 +206,10 @@ fn check_metadata(c: &mut Checker, metadata: &Map<String, Value>) {
                 for (key, value) in map {
                     let pointer = format!("/metadata/{field}/{}", escape_pointer(key));
                     if !is_valid_label_key(key) {
-                        c.error(pointer.clone(), format!("invalid {} key \"{key}\": expected [dns-prefix/]name", &field[..field.len() - 1]));
+                        c.error(
+                            pointer.clone(),
+                            format!("invalid {} key \"{key}\": expected [dns-prefix/]name", &field[..field.len() - 1]),
+                        );
                     }
                     match value {
                         Value::String(v) if value_rule && !is_valid_label_value(v) => {
@@ -201,7 +220,10 @@ fn check_metadata(c: &mut Checker, metadata: &Map<String, Value>) {
                     }
                 }
             }
-            Some(other) => c.error(format!("/metadata/{field}"), format!("\"{field}\" must be a mapping, found {}", type_name(other))),
+            Some(other) => c.error(
+                format!("/metadata/{field}"),
+                format!("\"{field}\" must be a mapping, found {}", type_name(other)),
+            ),
         }
     }
 
@@ -213,9 +235,14 @@ fn check_metadata(c: &mut Checker, metadata: &Map<String, Value>) {
                     Value::String(t) if is_valid_tag(t) => {}
                     Value::String(t) => c.error(
                         format!("/metadata/tags/{i}"),
-                        format!("invalid tag \"{t}\": expected [a-z0-9:+#] runs separated by '-', at most 63 characters"),
+                        format!(
+                            "invalid tag \"{t}\": expected [a-z0-9:+#] runs separated by '-', at most 63 characters"
+                        ),
                     ),
-                    other => c.error(format!("/metadata/tags/{i}"), format!("tags must be strings, found {}", type_name(other))),
+                    other => c.error(
+                        format!("/metadata/tags/{i}"),
+                        format!("tags must be strings, found {}", type_name(other)),
+                    ),
                 }
             }
         }
@@ -233,14 +260,20 @@ fn check_metadata(c: &mut Checker, metadata: &Map<String, Value>) {
                 };
                 if let Some(url) = c.expect_string(link, &at, "url", true) {
                     if !looks_like_url(url) {
-                        c.error(format!("{at}/url"), format!("invalid url \"{url}\": expected an absolute URL such as https://…"));
+                        c.error(
+                            format!("{at}/url"),
+                            format!("invalid url \"{url}\": expected an absolute URL such as https://…"),
+                        );
                     }
                 }
                 c.expect_string(link, &at, "title", false);
                 c.expect_string(link, &at, "type", false);
                 if let Some(icon) = c.expect_string(link, &at, "icon", false) {
                     if !is_valid_object_name(icon) {
-                        c.error(format!("{at}/icon"), format!("invalid icon \"{icon}\": expected [a-zA-Z0-9] runs separated by [-_.]"));
+                        c.error(
+                            format!("{at}/icon"),
+                            format!("invalid icon \"{icon}\": expected [a-zA-Z0-9] runs separated by [-_.]"),
+                        );
                     }
                 }
             }
@@ -273,7 +306,10 @@ fn check_spec(c: &mut Checker, root: &Map<String, Value>, kind: &str) {
             FieldType::Object => {
                 if let Some(value) = spec.get(*field) {
                     if !value.is_object() {
-                        c.error(format!("/spec/{field}"), format!("\"{field}\" must be a mapping, found {}", type_name(value)));
+                        c.error(
+                            format!("/spec/{field}"),
+                            format!("\"{field}\" must be a mapping, found {}", type_name(value)),
+                        );
                     }
                 }
             }
@@ -294,7 +330,13 @@ fn check_interactions(c: &mut Checker, spec: &Map<String, Value>) {
             for (i, item) in items.iter().enumerate() {
                 let at = format!("/spec/interactions/{i}");
                 let Value::Object(item) = item else {
-                    c.error(at, format!("an interaction must be a mapping with \"with\" and \"mode\", found {}", type_name(item)));
+                    c.error(
+                        at,
+                        format!(
+                            "an interaction must be a mapping with \"with\" and \"mode\", found {}",
+                            type_name(item)
+                        ),
+                    );
                     continue;
                 };
                 c.expect_string(item, &at, "with", true);
@@ -302,7 +344,9 @@ fn check_interactions(c: &mut Checker, spec: &Map<String, Value>) {
                 c.expect_string(item, &at, "role", false);
             }
         }
-        Some(other) => c.error("/spec/interactions", format!("\"interactions\" must be a list, found {}", type_name(other))),
+        Some(other) => {
+            c.error("/spec/interactions", format!("\"interactions\" must be a list, found {}", type_name(other)))
+        }
     }
 }
 
@@ -373,7 +417,9 @@ mod tests {
 
     #[test]
     fn unknown_kinds_are_kept_with_a_warning() {
-        let found = pointers(json!({"apiVersion": "scaffolder.backstage.io/v1beta3", "kind": "Template", "metadata": {"name": "t"}}));
+        let found = pointers(
+            json!({"apiVersion": "scaffolder.backstage.io/v1beta3", "kind": "Template", "metadata": {"name": "t"}}),
+        );
         assert_eq!(found, vec![(Severity::Warning, "/kind".to_string())]);
     }
 
@@ -387,7 +433,9 @@ mod tests {
     #[test]
     fn locations_need_a_target_and_groups_need_children() {
         assert_eq!(
-            pointers(json!({"apiVersion": "backstage.io/v1alpha1", "kind": "Location", "metadata": {"name": "l"}, "spec": {}})),
+            pointers(
+                json!({"apiVersion": "backstage.io/v1alpha1", "kind": "Location", "metadata": {"name": "l"}, "spec": {}})
+            ),
             vec![(Severity::Error, "/spec".to_string())]
         );
         assert_eq!(

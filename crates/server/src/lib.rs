@@ -48,7 +48,11 @@ async fn background_loop(state: Arc<AppState>, options: ServeOptions) {
     if !options.refresh_interval.is_zero() {
         let _ = state.refresh().await;
     }
-    let mut refresh_tick = tokio::time::interval(if options.refresh_interval.is_zero() { Duration::from_secs(3600 * 24 * 365) } else { options.refresh_interval });
+    let mut refresh_tick = tokio::time::interval(if options.refresh_interval.is_zero() {
+        Duration::from_secs(3600 * 24 * 365)
+    } else {
+        options.refresh_interval
+    });
     let mut reload_tick = tokio::time::interval(options.reload_interval);
     refresh_tick.tick().await;
     reload_tick.tick().await;

@@ -43,20 +43,45 @@ impl Default for Metrics {
     fn default() -> Self {
         let mut registry = Registry::with_prefix("kiosque");
         let requests = Family::<RouteLabels, Histogram>::new_with_constructor(|| Histogram::new(latency_buckets()));
-        registry.register("http_request_duration_seconds", "HTTP request latency by route and status", requests.clone());
+        registry.register(
+            "http_request_duration_seconds",
+            "HTTP request latency by route and status",
+            requests.clone(),
+        );
         let entities = Family::<KindLabels, Gauge>::default();
         registry.register("catalog_entities", "Entities in the catalog by kind", entities.clone());
-        let refresh_seconds = Histogram::new([0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0].into_iter());
-        registry.register("catalog_refresh_duration_seconds", "Duration of catalog refreshes (scan, reconcile, commit)", refresh_seconds.clone());
+        let refresh_seconds = Histogram::new([0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0]);
+        registry.register(
+            "catalog_refresh_duration_seconds",
+            "Duration of catalog refreshes (scan, reconcile, commit)",
+            refresh_seconds.clone(),
+        );
         let refresh_failures = Counter::default();
-        registry.register("catalog_refresh_failures", "Refreshes that could not be committed", refresh_failures.clone());
+        registry.register(
+            "catalog_refresh_failures",
+            "Refreshes that could not be committed",
+            refresh_failures.clone(),
+        );
         let diagnostics = Family::<SeverityLabels, Gauge>::default();
-        registry.register("catalog_diagnostics", "Problems currently reported in catalog sources, by severity", diagnostics.clone());
+        registry.register(
+            "catalog_diagnostics",
+            "Problems currently reported in catalog sources, by severity",
+            diagnostics.clone(),
+        );
         let files_parsed = Counter::default();
         registry.register("catalog_files_parsed", "Descriptor files parsed (changed files only)", files_parsed.clone());
         let generation = Gauge::default();
         registry.register("catalog_generation", "Generation of the catalog being served", generation.clone());
-        Metrics { registry, requests, entities, refresh_seconds, refresh_failures, diagnostics, files_parsed, generation }
+        Metrics {
+            registry,
+            requests,
+            entities,
+            refresh_seconds,
+            refresh_failures,
+            diagnostics,
+            files_parsed,
+            generation,
+        }
     }
 }
 

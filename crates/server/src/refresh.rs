@@ -53,6 +53,7 @@ pub fn refresh(store: &dyn CatalogStore, options: &ScanOptions) -> Result<Refres
     // References to entities that exist neither in this import nor in the store.
     let known: HashSet<String> = claims.keys().cloned().collect();
     location_diagnostics.extend(check_references(&scanned.entities().collect::<Vec<_>>(), &known));
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "refresh: references checked");
 
     let files = scanned.outcomes.iter().filter(|o| !matches!(o, FileOutcome::Removed { .. })).count();
     let (files_read, files_parsed) = (scanned.files_read, scanned.files_parsed);

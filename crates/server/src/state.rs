@@ -86,7 +86,10 @@ impl AppState {
         }
         for severity in [Severity::Error, Severity::Warning] {
             let count = catalog.diagnostics().iter().filter(|d| d.severity == severity).count();
-            self.metrics.diagnostics.get_or_create(&SeverityLabels { severity: severity.to_string() }).set(count as i64);
+            self.metrics
+                .diagnostics
+                .get_or_create(&SeverityLabels { severity: severity.to_string() })
+                .set(count as i64);
         }
         self.metrics.generation.set(catalog.generation() as i64);
         tracing::info!(generation = catalog.generation(), entities = catalog.len(), "catalog loaded");

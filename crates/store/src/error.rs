@@ -16,7 +16,9 @@ pub enum StoreError {
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            StoreError::Config(m) | StoreError::Open(m) | StoreError::Query(m) | StoreError::Schema(m) => f.write_str(m),
+            StoreError::Config(m) | StoreError::Open(m) | StoreError::Query(m) | StoreError::Schema(m) => {
+                f.write_str(m)
+            }
         }
     }
 }
@@ -32,7 +34,10 @@ impl From<rusqlite::Error> for StoreError {
 #[cfg(feature = "postgres")]
 impl From<postgres::Error> for StoreError {
     fn from(err: postgres::Error) -> Self {
-        StoreError::Query(format!("PostgreSQL: {}", err.as_db_error().map_or_else(|| err.to_string(), |e| e.message().to_string())))
+        StoreError::Query(format!(
+            "PostgreSQL: {}",
+            err.as_db_error().map_or_else(|| err.to_string(), |e| e.message().to_string())
+        ))
     }
 }
 

@@ -69,7 +69,9 @@ pub fn open(url: &str) -> Result<Box<dyn CatalogStore>, StoreError> {
     }
     let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
     if path.contains("://") {
-        return Err(StoreError::Config(format!("unsupported database URL \"{url}\": expected sqlite://FILE or postgres://…")));
+        return Err(StoreError::Config(format!(
+            "unsupported database URL \"{url}\": expected sqlite://FILE or postgres://…"
+        )));
     }
     Ok(Box::new(SqliteStore::open(path)?))
 }
@@ -78,7 +80,15 @@ pub fn open(url: &str) -> Result<Box<dyn CatalogStore>, StoreError> {
 /// and every restart agrees on it.
 pub fn location_id(kind: &str, target: &str) -> String {
     // FNV-1a, twice with different offsets: enough for ids, no hash dependency.
-    let fnv = |seed: u64| format!("{kind}:{target}").bytes().fold(seed, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3));
+    let fnv =
+        |seed: u64| format!("{kind}:{target}").bytes().fold(seed, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3));
     let (a, b) = (fnv(0xcbf29ce484222325), fnv(0x84222325cbf29ce4));
-    format!("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff, a & 0xffff, b >> 48, b & 0xffff_ffff_ffff)
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xffff,
+        b >> 48,
+        b & 0xffff_ffff_ffff
+    )
 }

@@ -5,9 +5,7 @@ use std::str::FromStr;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use kiosque_catalog::{
-    ChangeSet, Claim, Conflict, Diagnostic, FileState, Snapshot, StoredEntity, StoredRelation,
-};
+use kiosque_catalog::{ChangeSet, Claim, Conflict, Diagnostic, FileState, Snapshot, StoredEntity, StoredRelations};
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::config::Host;
 use postgres::error::SqlState;
@@ -16,7 +14,7 @@ use postgres::types::{ToSql, Type};
 use postgres::{Client, Config, IsolationLevel, NoTls, Row, RowIter, Transaction};
 
 use crate::migrate::{Migration, POSTGRES};
-use crate::sqlite::{parse_relations, parse_severity, severity_text};
+use crate::sqlite::{parse_severity, severity_text};
 use crate::{location_id, CatalogStore, StoreError, StoredLocation};
 
 /// The key of the advisory lock that serialises migrations between replicas
@@ -58,16 +56,10 @@ impl PostgresStore {
         let target = describe(&config);
         let mut client = connect(&config, &target)?;
         migrate(&mut client, POSTGRES).map_err(|e| match e {
-            StoreError::Query(m) => {
-                StoreError::Open(format!("cannot prepare PostgreSQL database {target}: {m}"))
-            }
+            StoreError::Query(m) => StoreError::Open(format!("cannot prepare PostgreSQL database {target}: {m}")),
             other => other,
         })?;
-        Ok(PostgresStore {
-            config,
-            target,
-            client: Mutex::new(Some(client)),
-        })
+        Ok(PostgresStore { config, target, client: Mutex::new(Some(client)) })
     }
 
     /// Where the database is (host, port, database and user; no password).
@@ -76,17 +68,11 @@ impl PostgresStore {
     }
 
     /// Runs `work` with the connection, reconnecting first if it was lost.
-    fn with_client<R>(
-        &self,
-        work: impl FnOnce(&mut Client) -> Result<R, StoreError>,
-    ) -> Result<R, StoreError> {
+    fn with_client<R>(&self, work: impl FnOnce(&mut Client) -> Result<R, StoreError>) -> Result<R, StoreError> {
         // A panic while holding the lock cannot leave a transaction half-applied:
         // dropping a `Transaction` rolls it back and dropping a COPY aborts it,
         // so a poisoned lock is safe to reuse.
-        let mut slot = self
-            .client
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut slot = self.client.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if slot.as_ref().is_none_or(Client::is_closed) {
             *slot = None;
             *slot = Some(connect(&self.config, &self.target)?);
@@ -105,10 +91,7 @@ impl Drop for PostgresStore {
         // Closing the connection blocks on the client's own runtime, which
         // panics inside async code: close it on a thread of its own so that
         // the store can be dropped from anywhere.
-        let slot = self
-            .client
-            .get_mut()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let slot = self.client.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(client) = slot.take() {
             let _ = std::thread::Builder::new()
                 .name("kiosque-pg-close".into())
@@ -132,40 +115,22 @@ fn describe(config: &Config) -> String {
         })
         .collect();
     if hosts.is_empty() {
-        hosts = config
-            .get_hostaddrs()
-            .iter()
-            .enumerate()
-            .map(|(i, addr)| format!("{addr}:{}", port(i)))
-            .collect();
+        hosts = config.get_hostaddrs().iter().enumerate().map(|(i, addr)| format!("{addr}:{}", port(i))).collect();
     }
-    let hosts = if hosts.is_empty() {
-        "(no host)".to_string()
-    } else {
-        hosts.join(",")
-    };
+    let hosts = if hosts.is_empty() { "(no host)".to_string() } else { hosts.join(",") };
     let user = config.get_user().unwrap_or("(no user)");
-    let database = config
-        .get_dbname()
-        .or(config.get_user())
-        .unwrap_or("(none)");
+    let database = config.get_dbname().or(config.get_user()).unwrap_or("(none)");
     format!("\"{database}\" on {hosts} (user {user})")
 }
 
 fn connect(config: &Config, target: &str) -> Result<Client, StoreError> {
     config.connect(NoTls).map_err(|err| {
         let hint = connect_hint(&err);
-        let detail = err
-            .as_db_error()
-            .map_or_else(|| with_causes(&err), |e| e.message().to_string());
+        let detail = err.as_db_error().map_or_else(|| with_causes(&err), |e| e.message().to_string());
         if hint.is_empty() {
-            StoreError::Open(format!(
-                "cannot connect to PostgreSQL database {target}: {detail}"
-            ))
+            StoreError::Open(format!("cannot connect to PostgreSQL database {target}: {detail}"))
         } else {
-            StoreError::Open(format!(
-                "cannot connect to PostgreSQL database {target}: {hint} ({detail})"
-            ))
+            StoreError::Open(format!("cannot connect to PostgreSQL database {target}: {hint} ({detail})"))
         }
     })
 }
@@ -190,9 +155,7 @@ fn connect_hint(err: &postgres::Error) -> &'static str {
             c if *c == SqlState::INVALID_CATALOG_NAME => {
                 "the database does not exist (create it first, e.g. with createdb)"
             }
-            c if *c == SqlState::INVALID_PASSWORD
-                || *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION =>
-            {
+            c if *c == SqlState::INVALID_PASSWORD || *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION => {
                 "authentication failed: check the user and password"
             }
             c if *c == SqlState::TOO_MANY_CONNECTIONS => "the server has no connection slot left",
@@ -223,9 +186,7 @@ fn migrate(client: &mut Client, migrations: &[Migration]) -> Result<(), StoreErr
     // Replicas starting together wait for each other here; the lock is
     // released when the transaction ends, whatever happens.
     tx.batch_execute(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))?;
-    let exists: bool = tx
-        .query_one("SELECT to_regclass('kiosque_migrations') IS NOT NULL", &[])?
-        .try_get(0)?;
+    let exists: bool = tx.query_one("SELECT to_regclass('kiosque_migrations') IS NOT NULL", &[])?.try_get(0)?;
     if !exists {
         tx.batch_execute(
             "CREATE TABLE kiosque_migrations (
@@ -247,18 +208,9 @@ fn migrate(client: &mut Client, migrations: &[Migration]) -> Result<(), StoreErr
             )?;
         }
     }
-    let newest: Option<i64> = tx
-        .query_one(
-            "SELECT MAX(version) FROM kiosque_migrations WHERE component = 'catalog'",
-            &[],
-        )?
-        .try_get(0)?;
-    let known = migrations
-        .iter()
-        .filter(|m| m.component == "catalog")
-        .map(|m| m.version)
-        .max()
-        .unwrap_or(0);
+    let newest: Option<i64> =
+        tx.query_one("SELECT MAX(version) FROM kiosque_migrations WHERE component = 'catalog'", &[])?.try_get(0)?;
+    let known = migrations.iter().filter(|m| m.component == "catalog").map(|m| m.version).max().unwrap_or(0);
     if newest.unwrap_or(0) > known {
         return Err(StoreError::Schema(format!(
             "the database schema (catalog version {}) is newer than this Kiosque (version {known}); upgrade Kiosque",
@@ -267,15 +219,6 @@ fn migrate(client: &mut Client, migrations: &[Migration]) -> Result<(), StoreErr
     }
     tx.commit()?;
     Ok(())
-}
-
-/// The same JSON as the SQLite store writes: `[[source, type, target], …]`.
-fn relations_json(relations: &[StoredRelation]) -> Result<String, StoreError> {
-    let rows: Vec<[&str; 3]> = relations
-        .iter()
-        .map(|r| [r.source.as_str(), r.kind.as_str(), r.target.as_str()])
-        .collect();
-    Ok(serde_json::to_string(&rows)?)
 }
 
 /// PostgreSQL text cannot hold NUL characters; free-form text (diagnostic
@@ -299,17 +242,11 @@ fn last_of_each_key<T>(items: &[T], key: fn(&T) -> &str) -> Vec<&T> {
     if last.len() == items.len() {
         return items.iter().collect();
     }
-    items
-        .iter()
-        .enumerate()
-        .filter(|(i, item)| last[key(item)] == *i)
-        .map(|(_, item)| item)
-        .collect()
+    items.iter().enumerate().filter(|(i, item)| last[key(item)] == *i).map(|(_, item)| item).collect()
 }
 
 fn line_number(value: i64) -> Result<u32, StoreError> {
-    u32::try_from(value)
-        .map_err(|_| StoreError::Query(format!("stored line or column {value} is out of range")))
+    u32::try_from(value).map_err(|_| StoreError::Query(format!("stored line or column {value} is out of range")))
 }
 
 fn no_params() -> std::iter::Empty<&'static (dyn ToSql + Sync)> {
@@ -329,9 +266,7 @@ fn copy_in<'t, T>(
     rows: impl IntoIterator<Item = T>,
     mut write: impl FnMut(&mut BinaryCopyInWriter<'t>, T) -> Result<(), StoreError>,
 ) -> Result<u64, StoreError> {
-    let sink = tx.copy_in(&format!(
-        "COPY {table_and_columns} FROM STDIN (FORMAT binary)"
-    ))?;
+    let sink = tx.copy_in(&format!("COPY {table_and_columns} FROM STDIN (FORMAT binary)"))?;
     let mut writer = BinaryCopyInWriter::new(sink, types);
     for row in rows {
         write(&mut writer, row)?;
@@ -339,48 +274,45 @@ fn copy_in<'t, T>(
     Ok(writer.finish()?)
 }
 
-/// Runs `statement` (with `$1` an array of keys) over `keys`, in slices.
-fn for_keys(tx: &mut Transaction<'_>, statement: &str, keys: &[String]) -> Result<(), StoreError> {
+/// Runs `statement` (with `$1` an array of keys) over `keys`, in slices;
+/// returns the number of rows it touched.
+fn for_keys(tx: &mut Transaction<'_>, statement: &str, keys: &[String]) -> Result<u64, StoreError> {
     if keys.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
     let statement = tx.prepare(statement)?;
+    let mut touched = 0;
     for slice in keys.chunks(KEYS_PER_STATEMENT) {
-        tx.execute(&statement, &[&slice])?;
+        touched += tx.execute(&statement, &[&slice])?;
     }
-    Ok(())
+    Ok(touched)
 }
 
 /// Writes a change set, in the same order as the SQLite store: files, removed
 /// files, entities, orphans, cleared then new conflicts and diagnostics.
-fn apply_in(tx: &mut Transaction<'_>, changes: &ChangeSet) -> Result<(), StoreError> {
+///
+/// Returns how many rows it wrote, counted as SQLite counts its changes:
+/// every upserted row (even one rewritten with the same values), every row
+/// deleted, updated or inserted.
+fn apply_in(tx: &mut Transaction<'_>, changes: &ChangeSet) -> Result<u64, StoreError> {
+    let mut touched = 0;
     if !changes.files.is_empty() {
         tx.batch_execute(
             "CREATE TEMPORARY TABLE kiosque_incoming_files (key TEXT NOT NULL, state TEXT NOT NULL)
              ON COMMIT DROP",
         )?;
         let files = last_of_each_key(&changes.files, |f| &f.key);
-        copy_in(
-            tx,
-            "kiosque_incoming_files (key, state)",
-            &[Type::TEXT, Type::TEXT],
-            files,
-            |w, state| {
-                let json = serde_json::to_string(state)?;
-                Ok(w.write(&[&state.key, &json])?)
-            },
-        )?;
+        touched += copy_in(tx, "kiosque_incoming_files (key, state)", &[Type::TEXT, Type::TEXT], files, |w, state| {
+            let json = serde_json::to_string(state)?;
+            Ok(w.write(&[&state.key, &json])?)
+        })?;
         tx.batch_execute(
             "INSERT INTO catalog_files (key, state) SELECT key, state FROM kiosque_incoming_files
              ON CONFLICT (key) DO UPDATE SET state = EXCLUDED.state WHERE catalog_files.state IS DISTINCT FROM EXCLUDED.state;
              DROP TABLE kiosque_incoming_files",
         )?;
     }
-    for_keys(
-        tx,
-        "DELETE FROM catalog_files WHERE key = ANY($1)",
-        &changes.removed_files,
-    )?;
+    touched += for_keys(tx, "DELETE FROM catalog_files WHERE key = ANY($1)", &changes.removed_files)?;
 
     if !changes.upserts.is_empty() {
         tx.batch_execute(
@@ -390,25 +322,14 @@ fn apply_in(tx: &mut Transaction<'_>, changes: &ChangeSet) -> Result<(), StoreEr
              ) ON COMMIT DROP",
         )?;
         let entities = last_of_each_key(&changes.upserts, |e| &e.entity_ref);
-        let types = [
-            Type::TEXT,
-            Type::TEXT,
-            Type::INT8,
-            Type::INT8,
-            Type::TEXT,
-            Type::TEXT,
-        ];
-        copy_in(
+        let types = [Type::TEXT, Type::TEXT, Type::INT8, Type::INT8, Type::TEXT, Type::TEXT];
+        touched += copy_in(
             tx,
             "kiosque_incoming_entities (entity_ref, file_key, line, col, body, relations)",
             &types,
             entities,
             |w, e| {
-                let (line, col, relations) = (
-                    i64::from(e.line),
-                    i64::from(e.col),
-                    relations_json(&e.relations)?,
-                );
+                let (line, col, relations) = (i64::from(e.line), i64::from(e.col), &e.relations.0);
                 Ok(w.write(&[&e.entity_ref, &e.file_key, &line, &col, &e.body, &relations])?)
             },
         )?;
@@ -424,24 +345,12 @@ fn apply_in(tx: &mut Transaction<'_>, changes: &ChangeSet) -> Result<(), StoreEr
              DROP TABLE kiosque_incoming_entities",
         )?;
     }
-    for_keys(
-        tx,
-        "UPDATE catalog_entities SET orphan = TRUE WHERE entity_ref = ANY($1) AND NOT orphan",
-        &changes.orphaned,
-    )?;
+    touched += for_keys(tx, "UPDATE catalog_entities SET orphan = TRUE WHERE entity_ref = ANY($1)", &changes.orphaned)?;
 
-    for_keys(
-        tx,
-        "DELETE FROM catalog_conflicts WHERE loser_file = ANY($1)",
-        &changes.reprocessed_files,
-    )?;
-    for_keys(
-        tx,
-        "DELETE FROM catalog_diagnostics WHERE file_key = ANY($1)",
-        &changes.reprocessed_files,
-    )?;
+    touched += for_keys(tx, "DELETE FROM catalog_conflicts WHERE loser_file = ANY($1)", &changes.reprocessed_files)?;
+    touched += for_keys(tx, "DELETE FROM catalog_diagnostics WHERE file_key = ANY($1)", &changes.reprocessed_files)?;
     if !changes.conflicts.is_empty() {
-        copy_in(
+        touched += copy_in(
             tx,
             "catalog_conflicts (entity_ref, winner_file, loser_file)",
             &[Type::TEXT, Type::TEXT, Type::TEXT],
@@ -450,38 +359,20 @@ fn apply_in(tx: &mut Transaction<'_>, changes: &ChangeSet) -> Result<(), StoreEr
         )?;
     }
     if !changes.diagnostics.is_empty() {
-        let types = [
-            Type::TEXT,
-            Type::TEXT,
-            Type::INT8,
-            Type::INT8,
-            Type::TEXT,
-            Type::TEXT,
-        ];
-        copy_in(
+        let types = [Type::TEXT, Type::TEXT, Type::INT8, Type::INT8, Type::TEXT, Type::TEXT];
+        touched += copy_in(
             tx,
             "catalog_diagnostics (file_key, file, line, col, severity, message)",
             &types,
             &changes.diagnostics,
             |w, (key, d)| {
                 let (file, message) = (pg_text(&d.file), pg_text(&d.message));
-                let (line, col, severity) = (
-                    i64::from(d.line),
-                    i64::from(d.col),
-                    severity_text(d.severity),
-                );
-                Ok(w.write(&[
-                    key,
-                    &file.as_ref(),
-                    &line,
-                    &col,
-                    &severity,
-                    &message.as_ref(),
-                ])?)
+                let (line, col, severity) = (i64::from(d.line), i64::from(d.col), severity_text(d.severity));
+                Ok(w.write(&[key, &file.as_ref(), &line, &col, &severity, &message.as_ref()])?)
             },
         )?;
     }
-    Ok(())
+    Ok(touched)
 }
 
 fn generation_of(row: &Row) -> Result<u64, StoreError> {
@@ -490,13 +381,13 @@ fn generation_of(row: &Row) -> Result<u64, StoreError> {
 }
 
 const SELECT_GENERATION: &str = "SELECT value FROM catalog_meta WHERE key = 'generation'";
-const SELECT_ENTITIES: &str =
-    "SELECT entity_ref, file_key, line, col, orphan, body, relations FROM catalog_entities";
+const BUMP_GENERATION: &str = "UPDATE catalog_meta SET value = (CAST(value AS BIGINT) + 1)::TEXT
+     WHERE key = 'generation' RETURNING value";
+const SELECT_ENTITIES: &str = "SELECT entity_ref, file_key, line, col, orphan, body, relations FROM catalog_entities";
 // The text columns use the "C" collation: the same byte order as SQLite's.
 const SELECT_CONFLICTS: &str = "SELECT entity_ref, winner_file, loser_file FROM catalog_conflicts
      ORDER BY entity_ref, loser_file";
-const SELECT_DIAGNOSTICS: &str =
-    "SELECT file, line, col, severity, message FROM catalog_diagnostics
+const SELECT_DIAGNOSTICS: &str = "SELECT file, line, col, severity, message FROM catalog_diagnostics
      ORDER BY file, line, col";
 
 impl CatalogStore for PostgresStore {
@@ -519,18 +410,9 @@ impl CatalogStore for PostgresStore {
         self.with_client(|client| {
             let mut tx = client.transaction()?;
             let mut out = HashMap::new();
-            let mut rows = stream(
-                &mut tx,
-                "SELECT entity_ref, file_key, orphan FROM catalog_entities",
-            )?;
+            let mut rows = stream(&mut tx, "SELECT entity_ref, file_key, orphan FROM catalog_entities")?;
             while let Some(row) = rows.next()? {
-                out.insert(
-                    row.try_get(0)?,
-                    Claim {
-                        file_key: row.try_get(1)?,
-                        orphan: row.try_get(2)?,
-                    },
-                );
+                out.insert(row.try_get(0)?, Claim { file_key: row.try_get(1)?, orphan: row.try_get(2)? });
             }
             drop(rows);
             tx.commit()?;
@@ -544,11 +426,13 @@ impl CatalogStore for PostgresStore {
         }
         self.with_client(|client| {
             let mut tx = client.transaction()?;
-            apply_in(&mut tx, changes)?;
-            let row = tx.query_one(
-                "UPDATE catalog_meta SET value = (CAST(value AS BIGINT) + 1)::TEXT WHERE key = 'generation' RETURNING value",
-                &[],
-            )?;
+            // As in SQLite: the generation grows only when a row was written,
+            // so that a refresh finding nothing new makes no replica reload.
+            let row = if apply_in(&mut tx, changes)? > 0 {
+                tx.query_one(BUMP_GENERATION, &[])?
+            } else {
+                tx.query_one(SELECT_GENERATION, &[])?
+            };
             let generation = generation_of(&row)?;
             tx.commit()?;
             Ok(generation)
@@ -563,11 +447,8 @@ impl CatalogStore for PostgresStore {
         self.with_client(|client| {
             // One read-only transaction on one snapshot of the database: a
             // consistent view even while another replica commits an import.
-            let mut tx = client
-                .build_transaction()
-                .isolation_level(IsolationLevel::RepeatableRead)
-                .read_only(true)
-                .start()?;
+            let mut tx =
+                client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start()?;
             let generation = generation_of(&tx.query_one(SELECT_GENERATION, &[])?)?;
             let mut entities = Vec::new();
             let mut rows = stream(&mut tx, SELECT_ENTITIES)?;
@@ -579,7 +460,7 @@ impl CatalogStore for PostgresStore {
                     col: line_number(row.try_get(3)?)?,
                     orphan: row.try_get(4)?,
                     body: row.try_get(5)?,
-                    relations: parse_relations(row.try_get(6)?)?,
+                    relations: StoredRelations(row.try_get(6)?),
                 });
             }
             drop(rows);
@@ -606,30 +487,16 @@ impl CatalogStore for PostgresStore {
             }
             drop(rows);
             tx.commit()?;
-            Ok(Snapshot {
-                generation,
-                entities,
-                conflicts,
-                diagnostics,
-            })
+            Ok(Snapshot { generation, entities, conflicts, diagnostics })
         })
     }
 
     fn locations(&self) -> Result<Vec<StoredLocation>, StoreError> {
         self.with_client(|client| {
             client
-                .query(
-                    "SELECT id, type, target FROM catalog_locations ORDER BY seq, id",
-                    &[],
-                )?
+                .query("SELECT id, type, target FROM catalog_locations ORDER BY seq, id", &[])?
                 .iter()
-                .map(|r| {
-                    Ok(StoredLocation {
-                        id: r.try_get(0)?,
-                        kind: r.try_get(1)?,
-                        target: r.try_get(2)?,
-                    })
-                })
+                .map(|r| Ok(StoredLocation { id: r.try_get(0)?, kind: r.try_get(1)?, target: r.try_get(2)? }))
                 .collect()
         })
     }
@@ -645,17 +512,11 @@ impl CatalogStore for PostgresStore {
             )?;
             Ok(())
         })?;
-        Ok(StoredLocation {
-            id,
-            kind: kind.to_string(),
-            target: target.to_string(),
-        })
+        Ok(StoredLocation { id, kind: kind.to_string(), target: target.to_string() })
     }
 
     fn remove_location(&self, id: &str) -> Result<bool, StoreError> {
-        self.with_client(|client| {
-            Ok(client.execute("DELETE FROM catalog_locations WHERE id = $1", &[&id])? > 0)
-        })
+        self.with_client(|client| Ok(client.execute("DELETE FROM catalog_locations WHERE id = $1", &[&id])? > 0))
     }
 
     fn backend(&self) -> &'static str {

@@ -2,7 +2,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Mutex;
 
-use kiosque_catalog::{ChangeSet, Claim, Conflict, Diagnostic, FileState, Snapshot, StoredEntity, StoredRelation};
+use kiosque_catalog::{ChangeSet, Claim, Conflict, Diagnostic, FileState, Snapshot, StoredEntity, StoredRelations};
 use kiosque_model::Severity;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 
@@ -20,7 +20,9 @@ fn open_error(path: &str, err: rusqlite::Error) -> StoreError {
         rusqlite::Error::SqliteFailure(e, _) => match e.code {
             rusqlite::ErrorCode::NotADatabase => "the file is not a SQLite database (corrupt, or another kind of file)",
             rusqlite::ErrorCode::ReadOnly => "the database file or its directory is read-only",
-            rusqlite::ErrorCode::CannotOpen => "the file cannot be opened (does its directory exist and is it writable?)",
+            rusqlite::ErrorCode::CannotOpen => {
+                "the file cannot be opened (does its directory exist and is it writable?)"
+            }
             rusqlite::ErrorCode::PermissionDenied => "permission denied",
             rusqlite::ErrorCode::DatabaseBusy => "the database is locked by another process",
             _ => "",
@@ -39,7 +41,10 @@ impl SqliteStore {
     pub fn open(path: &str) -> Result<SqliteStore, StoreError> {
         if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
             if !parent.is_dir() {
-                return Err(StoreError::Open(format!("cannot open SQLite database {path}: directory {} does not exist", parent.display())));
+                return Err(StoreError::Open(format!(
+                    "cannot open SQLite database {path}: directory {} does not exist",
+                    parent.display()
+                )));
             }
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -86,7 +91,8 @@ fn migrate(connection: &mut Connection, migrations: &[Migration]) -> Result<(), 
             )?;
         }
     }
-    let newest: Option<i64> = tx.query_row("SELECT MAX(version) FROM kiosque_migrations WHERE component = 'catalog'", [], |r| r.get(0))?;
+    let newest: Option<i64> =
+        tx.query_row("SELECT MAX(version) FROM kiosque_migrations WHERE component = 'catalog'", [], |r| r.get(0))?;
     let known = migrations.iter().filter(|m| m.component == "catalog").map(|m| m.version).max().unwrap_or(0);
     if newest.unwrap_or(0) > known {
         return Err(StoreError::Schema(format!(
@@ -96,16 +102,6 @@ fn migrate(connection: &mut Connection, migrations: &[Migration]) -> Result<(), 
     }
     tx.commit()?;
     Ok(())
-}
-
-fn relations_json(relations: &[StoredRelation]) -> String {
-    let rows: Vec<[&str; 3]> = relations.iter().map(|r| [r.source.as_str(), r.kind.as_str(), r.target.as_str()]).collect();
-    serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into())
-}
-
-pub(crate) fn parse_relations(text: &str) -> Result<Vec<StoredRelation>, StoreError> {
-    let rows: Vec<[String; 3]> = serde_json::from_str(text)?;
-    Ok(rows.into_iter().map(|[source, kind, target]| StoredRelation { source, kind, target }).collect())
 }
 
 pub(crate) fn severity_text(severity: Severity) -> &'static str {
@@ -123,7 +119,10 @@ pub(crate) fn parse_severity(text: &str) -> Severity {
     }
 }
 
+/// Writes the change set; bumps the generation only when a row actually
+/// changed, so a refresh that finds nothing new does not make every replica reload.
 fn apply_in(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<(), StoreError> {
+    let before = tx.total_changes();
     {
         let mut put_file = tx.prepare_cached("INSERT INTO catalog_files (key, state) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET state = excluded.state")?;
         for state in &changes.files {
@@ -139,7 +138,14 @@ fn apply_in(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<(), StoreError>
                orphan = 0, body = excluded.body, relations = excluded.relations",
         )?;
         for entity in &changes.upserts {
-            put_entity.execute(params![entity.entity_ref, entity.file_key, entity.line, entity.col, entity.body, relations_json(&entity.relations)])?;
+            put_entity.execute(params![
+                entity.entity_ref,
+                entity.file_key,
+                entity.line,
+                entity.col,
+                entity.body,
+                entity.relations.0
+            ])?;
         }
         let mut orphan = tx.prepare_cached("UPDATE catalog_entities SET orphan = 1 WHERE entity_ref = ?1")?;
         for entity_ref in &changes.orphaned {
@@ -151,7 +157,9 @@ fn apply_in(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<(), StoreError>
             clear_conflicts.execute(params![key])?;
             clear_diagnostics.execute(params![key])?;
         }
-        let mut put_conflict = tx.prepare_cached("INSERT INTO catalog_conflicts (entity_ref, winner_file, loser_file) VALUES (?1, ?2, ?3)")?;
+        let mut put_conflict = tx.prepare_cached(
+            "INSERT INTO catalog_conflicts (entity_ref, winner_file, loser_file) VALUES (?1, ?2, ?3)",
+        )?;
         for c in &changes.conflicts {
             put_conflict.execute(params![c.entity_ref, c.winner_file, c.loser_file])?;
         }
@@ -162,7 +170,12 @@ fn apply_in(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<(), StoreError>
             put_diagnostic.execute(params![key, d.file, d.line, d.col, severity_text(d.severity), d.message])?;
         }
     }
-    tx.execute("UPDATE catalog_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'generation'", [])?;
+    if tx.total_changes() != before {
+        tx.execute(
+            "UPDATE catalog_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'generation'",
+            [],
+        )?;
+    }
     Ok(())
 }
 
@@ -201,7 +214,8 @@ impl CatalogStore for SqliteStore {
 
     fn generation(&self) -> Result<u64, StoreError> {
         let conn = self.lock();
-        let value: String = conn.query_row("SELECT value FROM catalog_meta WHERE key = 'generation'", [], |r| r.get(0))?;
+        let value: String =
+            conn.query_row("SELECT value FROM catalog_meta WHERE key = 'generation'", [], |r| r.get(0))?;
         Ok(value.parse().unwrap_or(0))
     }
 
@@ -209,10 +223,12 @@ impl CatalogStore for SqliteStore {
         let mut conn = self.lock();
         // One read transaction: a consistent view even while an import commits.
         let tx = conn.transaction()?;
-        let generation: String = tx.query_row("SELECT value FROM catalog_meta WHERE key = 'generation'", [], |r| r.get(0))?;
+        let generation: String =
+            tx.query_row("SELECT value FROM catalog_meta WHERE key = 'generation'", [], |r| r.get(0))?;
         let mut entities = Vec::new();
         {
-            let mut statement = tx.prepare("SELECT entity_ref, file_key, line, col, orphan, body, relations FROM catalog_entities")?;
+            let mut statement =
+                tx.prepare("SELECT entity_ref, file_key, line, col, orphan, body, relations FROM catalog_entities")?;
             let mut rows = statement.query([])?;
             while let Some(row) = rows.next()? {
                 let relations: String = row.get(6)?;
@@ -223,17 +239,23 @@ impl CatalogStore for SqliteStore {
                     col: row.get(3)?,
                     orphan: row.get::<_, i64>(4)? != 0,
                     body: row.get(5)?,
-                    relations: parse_relations(&relations)?,
+                    relations: StoredRelations(relations),
                 });
             }
         }
         let conflicts = {
-            let mut statement = tx.prepare("SELECT entity_ref, winner_file, loser_file FROM catalog_conflicts ORDER BY entity_ref, loser_file")?;
-            let rows = statement.query_map([], |r| Ok(Conflict { entity_ref: r.get(0)?, winner_file: r.get(1)?, loser_file: r.get(2)? }))?;
+            let mut statement = tx.prepare(
+                "SELECT entity_ref, winner_file, loser_file FROM catalog_conflicts ORDER BY entity_ref, loser_file",
+            )?;
+            let rows = statement.query_map([], |r| {
+                Ok(Conflict { entity_ref: r.get(0)?, winner_file: r.get(1)?, loser_file: r.get(2)? })
+            })?;
             rows.collect::<Result<Vec<_>, _>>()?
         };
         let diagnostics = {
-            let mut statement = tx.prepare("SELECT file, line, col, severity, message FROM catalog_diagnostics ORDER BY file, line, col")?;
+            let mut statement = tx.prepare(
+                "SELECT file, line, col, severity, message FROM catalog_diagnostics ORDER BY file, line, col",
+            )?;
             let rows = statement.query_map([], |r| {
                 Ok(Diagnostic {
                     file: r.get(0)?,
@@ -252,7 +274,8 @@ impl CatalogStore for SqliteStore {
     fn locations(&self) -> Result<Vec<StoredLocation>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare("SELECT id, type, target FROM catalog_locations ORDER BY seq")?;
-        let rows = statement.query_map([], |r| Ok(StoredLocation { id: r.get(0)?, kind: r.get(1)?, target: r.get(2)? }))?;
+        let rows =
+            statement.query_map([], |r| Ok(StoredLocation { id: r.get(0)?, kind: r.get(1)?, target: r.get(2)? }))?;
         rows.collect::<Result<_, _>>().map_err(Into::into)
     }
 

@@ -13,18 +13,35 @@ use kiosque_store::CatalogStore;
 use serde_json::{json, Value};
 
 fn state(key: &str, hash: u64) -> FileState {
-    FileState { key: key.into(), origin: "file:/org".into(), hash, size: 10, mtime_ns: 5, dependencies: vec![], locations: vec!["file:./more.yaml".into()] }
+    FileState {
+        key: key.into(),
+        origin: "file:/org".into(),
+        hash,
+        size: 10,
+        mtime_ns: 5,
+        dependencies: vec![],
+        locations: vec!["file:./more.yaml".into()],
+    }
 }
 
 fn entity(value: Value) -> NewEntity {
     let e = Entity::from_value(value.clone()).unwrap();
     let derived = derive_relations(&e);
-    NewEntity { entity_ref: e.entity_ref().unwrap().to_string(), body: value, line: 3, col: 1, relations: derived.relations, references: vec![] }
+    NewEntity {
+        entity_ref: e.entity_ref().unwrap().to_string(),
+        body: value,
+        line: 3,
+        col: 1,
+        relations: derived.relations,
+        references: vec![],
+    }
 }
 
 fn component(name: &str, owner: &str) -> NewEntity {
-    entity(json!({"apiVersion": "backstage.io/v1alpha1", "kind": "Component", "metadata": {"name": name, "title": "Café ☕"},
-        "spec": {"type": "service", "lifecycle": "production", "owner": owner}}))
+    entity(
+        json!({"apiVersion": "backstage.io/v1alpha1", "kind": "Component", "metadata": {"name": name, "title": "Café ☕"},
+        "spec": {"type": "service", "lifecycle": "production", "owner": owner}}),
+    )
 }
 
 fn parsed(key: &str, hash: u64, entities: Vec<NewEntity>, diagnostics: Vec<Diagnostic>) -> FileOutcome {
@@ -48,7 +65,10 @@ fn empty_store_has_nothing(store: &dyn CatalogStore) {
 }
 
 fn import_round_trips_entities_relations_and_files(store: &dyn CatalogStore) {
-    let generation = import(store, vec![parsed("file:/a.yaml", 1, vec![component("web", "team-a"), component("api", "team-a")], vec![])]);
+    let generation = import(
+        store,
+        vec![parsed("file:/a.yaml", 1, vec![component("web", "team-a"), component("api", "team-a")], vec![])],
+    );
     assert_eq!(generation, 1);
     let snapshot = store.snapshot().unwrap();
     assert_eq!(snapshot.generation, 1);
@@ -78,7 +98,12 @@ fn orphans_conflicts_and_diagnostics(store: &dyn CatalogStore) {
     import(
         store,
         vec![
-            parsed("file:/a.yaml", 1, vec![component("web", "t"), component("old", "t")], vec![warning("a.yaml", "first")]),
+            parsed(
+                "file:/a.yaml",
+                1,
+                vec![component("web", "t"), component("old", "t")],
+                vec![warning("a.yaml", "first")],
+            ),
             parsed("file:/b.yaml", 1, vec![component("web", "u")], vec![]),
         ],
     );

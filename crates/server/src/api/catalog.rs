@@ -86,7 +86,9 @@ fn parse_order(params: &Params) -> Result<Option<Order>, ApiError> {
     if let Some(text) = params.get("orderField") {
         let (field, direction) = text.split_once(',').unwrap_or((text, "asc"));
         return match direction.trim() {
-            "asc" | "desc" => Ok(Some(Order { field: field.trim().to_string(), descending: direction.trim() == "desc" })),
+            "asc" | "desc" => {
+                Ok(Some(Order { field: field.trim().to_string(), descending: direction.trim() == "desc" }))
+            }
             other => Err(ApiError::bad_request(format!("orderField direction must be asc or desc, got \"{other}\""))),
         };
     }
@@ -121,9 +123,9 @@ fn encode_cursor(cursor: &Cursor) -> String {
 }
 
 fn decode_cursor(text: &str) -> Result<Cursor, ApiError> {
-    from_hex(text)
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .ok_or_else(|| ApiError::bad_request("invalid cursor: pass back the nextCursor or prevCursor of a previous page unchanged"))
+    from_hex(text).and_then(|bytes| serde_json::from_slice(&bytes).ok()).ok_or_else(|| {
+        ApiError::bad_request("invalid cursor: pass back the nextCursor or prevCursor of a previous page unchanged")
+    })
 }
 
 /// `GET /entities`: a JSON array, Backstage's original listing.
@@ -154,7 +156,9 @@ pub async fn list_entities(State(state): State<Arc<AppState>>, RawQuery(raw): Ra
             limit: query.limit,
             fields,
         };
-        if let Ok(link) = HeaderValue::from_str(&format!("</api/catalog/entities?after={}>; rel=\"next\"", encode_cursor(&cursor))) {
+        if let Ok(link) =
+            HeaderValue::from_str(&format!("</api/catalog/entities?after={}>; rel=\"next\"", encode_cursor(&cursor)))
+        {
             response.headers_mut().insert(header::LINK, link);
         }
     }
@@ -170,7 +174,14 @@ pub async fn query_entities(State(state): State<Arc<AppState>>, RawQuery(raw): R
         None => None,
     };
     let (filter_texts, text, order, after, page_limit, fields) = match cursor {
-        Some(c) => (c.filters, c.text, c.order.map(|(field, descending)| Order { field, descending }), Some(c.after), c.limit, c.fields),
+        Some(c) => (
+            c.filters,
+            c.text,
+            c.order.map(|(field, descending)| Order { field, descending }),
+            Some(c.after),
+            c.limit,
+            c.fields,
+        ),
         None => (
             params.all("filter").map(String::from).collect::<Vec<_>>(),
             params.get("fullTextFilterTerm").map(String::from),
@@ -180,7 +191,10 @@ pub async fn query_entities(State(state): State<Arc<AppState>>, RawQuery(raw): R
             params.list("fields"),
         ),
     };
-    let filters = filter_texts.iter().map(|f| FilterSet::parse(f).map_err(|e| ApiError::bad_request(e.to_string()))).collect::<Result<_, _>>()?;
+    let filters = filter_texts
+        .iter()
+        .map(|f| FilterSet::parse(f).map_err(|e| ApiError::bad_request(e.to_string())))
+        .collect::<Result<_, _>>()?;
     let query = Query { filters, text: text.clone(), order: order.clone(), after, limit: page_limit, offset: 0 };
     let page = catalog.query(&query);
     let next = page.next.map(|after| {
@@ -202,7 +216,10 @@ pub async fn query_entities(State(state): State<Arc<AppState>>, RawQuery(raw): R
 }
 
 /// `GET /entities/by-name/{kind}/{namespace}/{name}`.
-pub async fn entity_by_name(State(state): State<Arc<AppState>>, Path((kind, namespace, name)): Path<(String, String, String)>) -> ApiResult {
+pub async fn entity_by_name(
+    State(state): State<Arc<AppState>>,
+    Path((kind, namespace, name)): Path<(String, String, String)>,
+) -> ApiResult {
     let catalog = state.catalog();
     let entity_ref = EntityRef::new(&kind, &namespace, &name);
     match catalog.by_ref(&entity_ref) {
@@ -214,7 +231,8 @@ pub async fn entity_by_name(State(state): State<Arc<AppState>>, Path((kind, name
 /// `GET /entities/by-uid/{uid}`.
 pub async fn entity_by_uid(State(state): State<Arc<AppState>>, Path(uid): Path<String>) -> ApiResult {
     let catalog = state.catalog();
-    let found = catalog.filter(&[FilterSet::parse(&format!("metadata.uid={uid}")).map_err(|e| ApiError::bad_request(e.to_string()))?]);
+    let found = catalog
+        .filter(&[FilterSet::parse(&format!("metadata.uid={uid}")).map_err(|e| ApiError::bad_request(e.to_string()))?]);
     match found.first() {
         Some(id) => Ok(json_response(render(&catalog, *id, &[]))),
         None => Err(ApiError::not_found(format!("no entity with uid {uid}"))),
@@ -230,8 +248,13 @@ pub struct ByRefs {
 }
 
 /// `POST /entities/by-refs`: one item per reference, `null` where none exists.
-pub async fn entities_by_refs(State(state): State<Arc<AppState>>, body: Result<Json<ByRefs>, axum::extract::rejection::JsonRejection>) -> ApiResult {
-    let Json(body) = body.map_err(|e| ApiError::bad_request(format!("expected {{\"entityRefs\": [\"kind:namespace/name\", …]}}: {e}")))?;
+pub async fn entities_by_refs(
+    State(state): State<Arc<AppState>>,
+    body: Result<Json<ByRefs>, axum::extract::rejection::JsonRejection>,
+) -> ApiResult {
+    let Json(body) = body.map_err(|e| {
+        ApiError::bad_request(format!("expected {{\"entityRefs\": [\"kind:namespace/name\", …]}}: {e}"))
+    })?;
     if body.entity_refs.len() > MAX_LIMIT {
         return Err(ApiError::bad_request(format!("at most {MAX_LIMIT} references per request")));
     }
@@ -286,7 +309,9 @@ fn check_location(kind: &str, target: &str) -> Result<LocationKind, ApiError> {
         ))
     })?;
     if parsed == LocationKind::File && !std::path::Path::new(target).is_absolute() {
-        return Err(ApiError::bad_request(format!("file location target \"{target}\" must be an absolute path on the server")));
+        return Err(ApiError::bad_request(format!(
+            "file location target \"{target}\" must be an absolute path on the server"
+        )));
     }
     Ok(parsed)
 }
@@ -325,15 +350,18 @@ pub async fn add_location(
     RawQuery(raw): RawQuery,
     body: Result<Json<NewLocation>, axum::extract::rejection::JsonRejection>,
 ) -> ApiResult {
-    let Json(body) = body.map_err(|e| ApiError::bad_request(format!("expected {{\"type\": \"file\", \"target\": \"/path\"}}: {e}")))?;
+    let Json(body) = body
+        .map_err(|e| ApiError::bad_request(format!("expected {{\"type\": \"file\", \"target\": \"/path\"}}: {e}")))?;
     let kind = check_location(&body.kind, &body.target)?;
     let params = Params::parse(raw.as_deref());
     let location = kiosque_ingest::Location { kind, target: body.target.clone() };
     if params.get("dryRun") == Some("true") {
         let options = state.scan.clone();
-        let scanned = tokio::task::spawn_blocking(move || kiosque_ingest::scan(&[location], &Default::default(), &ScanOptions { force: true, ..options }))
-            .await
-            .map_err(|e| ApiError::internal("reading the location failed", e))?;
+        let scanned = tokio::task::spawn_blocking(move || {
+            kiosque_ingest::scan(&[location], &Default::default(), &ScanOptions { force: true, ..options })
+        })
+        .await
+        .map_err(|e| ApiError::internal("reading the location failed", e))?;
         let entities: Vec<Value> = scanned.entities().map(|(_, e)| e.body.clone()).collect();
         let id = kiosque_store::location_id(&body.kind, &body.target);
         let errors: Vec<String> = scanned.diagnostics.iter().map(ToString::to_string).collect();

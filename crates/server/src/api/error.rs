@@ -32,7 +32,11 @@ impl ApiError {
     /// Internal failures are logged in full and answered without details.
     pub fn internal(context: &str, err: impl std::fmt::Display) -> Self {
         tracing::error!(error = %err, "{context}");
-        ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, name: "Error", message: format!("{context}; see the server log") }
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            name: "Error",
+            message: format!("{context}; see the server log"),
+        }
     }
 
     pub fn unavailable(message: impl Into<String>) -> Self {

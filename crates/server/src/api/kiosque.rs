@@ -50,7 +50,10 @@ pub async fn graph(
     let depth = params.number("depth").map_err(ApiError::bad_request)?.unwrap_or(1).min(10);
     let mut kinds = Vec::new();
     for text in params.list("relation") {
-        kinds.push(RelationType::parse(&text).ok_or_else(|| ApiError::bad_request(format!("unknown relation type \"{text}\"")))?);
+        kinds.push(
+            RelationType::parse(&text)
+                .ok_or_else(|| ApiError::bad_request(format!("unknown relation type \"{text}\"")))?,
+        );
     }
     let max_nodes = params.number("maxNodes").map_err(ApiError::bad_request)?.unwrap_or(500).min(5000);
     let catalog = state.catalog();
@@ -70,8 +73,10 @@ pub async fn graph(
             })
         })
         .collect();
-    let edges: Vec<Value> = graph.edges.iter().map(|e| json!({"source": e.source, "type": e.kind.as_str(), "target": e.target})).collect();
-    Ok(Json(json!({"root": root.to_string(), "nodes": nodes, "edges": edges, "truncated": graph.truncated})).into_response())
+    let edges: Vec<Value> =
+        graph.edges.iter().map(|e| json!({"source": e.source, "type": e.kind.as_str(), "target": e.target})).collect();
+    Ok(Json(json!({"root": root.to_string(), "nodes": nodes, "edges": edges, "truncated": graph.truncated}))
+        .into_response())
 }
 
 /// `GET /orphans`: entities whose source no longer declares them.
@@ -100,10 +105,13 @@ pub async fn diagnostics(State(state): State<Arc<AppState>>, RawQuery(raw): RawQ
         None => None,
         Some("error") => Some(Severity::Error),
         Some("warning") => Some(Severity::Warning),
-        Some(other) => return Err(ApiError::bad_request(format!("severity must be error or warning, got \"{other}\""))),
+        Some(other) => {
+            return Err(ApiError::bad_request(format!("severity must be error or warning, got \"{other}\"")))
+        }
     };
     let catalog = state.catalog();
-    let items: Vec<&kiosque_catalog::Diagnostic> = catalog.diagnostics().iter().filter(|d| wanted.is_none_or(|w| d.severity == w)).collect();
+    let items: Vec<&kiosque_catalog::Diagnostic> =
+        catalog.diagnostics().iter().filter(|d| wanted.is_none_or(|w| d.severity == w)).collect();
     Ok(Json(json!({ "items": items })).into_response())
 }
 
@@ -116,7 +124,8 @@ pub async fn refresh(State(state): State<Arc<AppState>>) -> ApiResult {
 /// `GET /status`: what is being served.
 pub async fn status(State(state): State<Arc<AppState>>) -> ApiResult {
     let catalog = state.catalog();
-    let kinds: serde_json::Map<String, Value> = catalog.counts_by_kind().into_iter().map(|(k, v)| (k, json!(v))).collect();
+    let kinds: serde_json::Map<String, Value> =
+        catalog.counts_by_kind().into_iter().map(|(k, v)| (k, json!(v))).collect();
     Ok(Json(json!({
         "generation": catalog.generation(),
         "entities": catalog.len(),

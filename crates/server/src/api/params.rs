@@ -35,7 +35,10 @@ impl Params {
     pub fn number(&self, key: &str) -> Result<Option<usize>, String> {
         match self.get(key) {
             None | Some("") => Ok(None),
-            Some(text) => text.parse().map(Some).map_err(|_| format!("parameter \"{key}\" must be a non-negative integer, got \"{text}\"")),
+            Some(text) => text
+                .parse()
+                .map(Some)
+                .map_err(|_| format!("parameter \"{key}\" must be a non-negative integer, got \"{text}\"")),
         }
     }
 }
@@ -48,15 +51,13 @@ pub fn decode(text: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push(h * 16 + l);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 2;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b => out.push(b),
         }
         i += 1;
@@ -79,7 +80,7 @@ pub fn to_hex(bytes: &[u8]) -> String {
 }
 
 pub fn from_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len()).step_by(2).map(|i| Some(hex(text.as_bytes()[i])? * 16 + hex(text.as_bytes()[i + 1])?)).collect()
@@ -91,7 +92,9 @@ mod tests {
 
     #[test]
     fn repeated_keys_and_escapes() {
-        let p = Params::parse(Some("filter=kind%3Dcomponent%2Cspec.type=service&filter=kind=api&fields=a,b&fields=c&q=caf%C3%A9+bar&bad=%zz%4"));
+        let p = Params::parse(Some(
+            "filter=kind%3Dcomponent%2Cspec.type=service&filter=kind=api&fields=a,b&fields=c&q=caf%C3%A9+bar&bad=%zz%4",
+        ));
         assert_eq!(p.all("filter").collect::<Vec<_>>(), ["kind=component,spec.type=service", "kind=api"]);
         assert_eq!(p.list("fields"), ["a", "b", "c"]);
         assert_eq!(p.get("q"), Some("café bar"));

@@ -13,11 +13,7 @@ pub struct Fresh {
 pub fn sqlite() -> Fresh {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("catalog.db");
-    Fresh {
-        store: Box::new(SqliteStore::open(path.to_str().unwrap()).unwrap()),
-        _dir: Some(dir),
-        _database: None,
-    }
+    Fresh { store: Box::new(SqliteStore::open(path.to_str().unwrap()).unwrap()), _dir: Some(dir), _database: None }
 }
 
 /// A fresh PostgreSQL database, or `None` when no server is configured
@@ -69,13 +65,8 @@ mod pg {
             let dropped = Client::connect(&self.admin_url, NoTls).and_then(|mut admin| {
                 // FORCE (PostgreSQL 13+) ends any connection still open on it.
                 admin
-                    .batch_execute(&format!(
-                        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                        self.name
-                    ))
-                    .or_else(|_| {
-                        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {}", self.name))
-                    })
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
+                    .or_else(|_| admin.batch_execute(&format!("DROP DATABASE IF EXISTS {}", self.name)))
             });
             if let Err(e) = dropped {
                 eprintln!("warning: test database {} was not dropped: {e}", self.name);
@@ -86,46 +77,26 @@ mod pg {
     /// A new, empty database on the server `admin_url` names, with a store open on it.
     pub fn fresh(admin_url: &str) -> Fresh {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let name = format!(
-            "kiosque_test_{}_{}_{nanos}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+        let name = format!("kiosque_test_{}_{}_{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
         let mut admin = Client::connect(admin_url, NoTls).unwrap_or_else(|e| {
-            panic!(
-                "cannot connect to KIOSQUE_TEST_POSTGRES_URL {}: {e}",
-                without_password(admin_url)
-            )
+            panic!("cannot connect to KIOSQUE_TEST_POSTGRES_URL {}: {e}", without_password(admin_url))
         });
         admin
             .batch_execute(&format!("CREATE DATABASE {name}"))
             .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
         drop(admin);
         // From here on the guard drops the database, even if opening fails.
-        let database = TestDatabase {
-            admin_url: admin_url.to_string(),
-            name,
-        };
-        let store = PostgresStore::open(&with_database(admin_url, &database.name))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let database = TestDatabase { admin_url: admin_url.to_string(), name };
+        let store = PostgresStore::open(&with_database(admin_url, &database.name)).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(store.backend(), "postgres");
-        Fresh {
-            store: Box::new(store),
-            _dir: None,
-            _database: Some(database),
-        }
+        Fresh { store: Box::new(store), _dir: None, _database: Some(database) }
     }
 
     /// The same URL naming another database: `postgres://u@h:p/old?x` → `postgres://u@h:p/NAME?x`.
     fn with_database(url: &str, name: &str) -> String {
         let authority_end = authority_end(url);
-        let query = url[authority_end..]
-            .find('?')
-            .map_or("", |i| &url[authority_end + i..]);
+        let query = url[authority_end..].find('?').map_or("", |i| &url[authority_end + i..]);
         format!("{}/{name}{query}", &url[..authority_end])
     }
 
@@ -133,10 +104,7 @@ mod pg {
     fn without_password(url: &str) -> String {
         let start = url.find("://").map_or(0, |i| i + 3);
         let authority = &url[start..authority_end(url)];
-        match authority
-            .rfind('@')
-            .and_then(|at| authority[..at].find(':').map(|colon| (colon, at)))
-        {
+        match authority.rfind('@').and_then(|at| authority[..at].find(':').map(|colon| (colon, at))) {
             Some((colon, at)) => format!("{}:***{}", &url[..start + colon], &url[start + at..]),
             None => url.to_string(),
         }
