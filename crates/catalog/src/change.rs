@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use kiosque_model::{Relation, Severity};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use xxhash_rust::xxh3::{xxh3_128, Xxh3};
+use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
 
 use crate::diagnostic::Diagnostic;
 
@@ -59,8 +59,11 @@ pub enum FileOutcome {
     /// New content, parsed. `kept` lists references whose new version is
     /// invalid: their stored version is kept rather than lost.
     Parsed { state: FileState, entities: Vec<NewEntity>, kept: Vec<String>, diagnostics: Vec<Diagnostic> },
-    /// Could not be read or parsed at all: the stored entities stay.
-    Failed { key: String, diagnostics: Vec<Diagnostic> },
+    /// Could not be read or parsed at all: the stored entities stay. `state`,
+    /// when the content could be identified, records that broken version, so
+    /// that it is not parsed again until it changes, and restoring the last
+    /// good version is seen as a change that clears the error.
+    Failed { key: String, diagnostics: Vec<Diagnostic>, state: Option<FileState> },
     /// No longer reached by any location: its entities become orphans.
     Removed { key: String },
 }
@@ -89,25 +92,55 @@ pub struct Conflict {
     pub loser_file: String,
 }
 
-/// Relations as stored: one `type<TAB>source<TAB>target` line each. Text, so
-/// that writing and loading 800,000 of them costs one string per entity.
+/// Relations as stored: one `type<TAB>source<TAB>target[<TAB>line<TAB>col]`
+/// line each, the position being where the declaring entity writes the
+/// reference. Text, so that writing and loading 800,000 of them costs one
+/// string per entity.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StoredRelations(pub String);
 
 impl StoredRelations {
-    pub fn from_relations(relations: &[Relation]) -> Self {
+    /// Relations of `declarer`, with the positions of the references it wrote.
+    pub fn from_relations(declarer: &str, relations: &[Relation], references: &[(u32, u32, String)]) -> Self {
         let mut text = String::with_capacity(relations.len() * 64);
         for r in relations {
-            let _ = writeln!(text, "{}\t{}\t{}", r.kind.as_str(), r.source, r.target);
+            // Written straight into the text: no string per relation.
+            text.push_str(r.kind.as_str());
+            text.push('\t');
+            let source_start = text.len();
+            let _ = write!(text, "{}", r.source);
+            let declared_here = &text[source_start..] == declarer;
+            text.push('\t');
+            let target_start = text.len();
+            let _ = write!(text, "{}", r.target);
+            if declared_here {
+                let target = &text[target_start..];
+                if let Some((line, col, _)) = references.iter().find(|(_, _, t)| t == target) {
+                    let (line, col) = (*line, *col);
+                    let _ = write!(text, "\t{line}\t{col}");
+                }
+            }
+            text.push('\n');
         }
         StoredRelations(text)
     }
 
     /// `(type, source, target)` of each relation; malformed lines are skipped.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str, &str)> {
+        self.iter_with_positions().map(|(kind, source, target, _)| (kind, source, target))
+    }
+
+    /// As [`Self::iter`], with the position of the reference when known.
+    pub fn iter_with_positions(&self) -> impl Iterator<Item = (&str, &str, &str, Option<(u32, u32)>)> {
         self.0.lines().filter_map(|line| {
             let mut parts = line.split('\t');
-            Some((parts.next()?, parts.next()?, parts.next()?))
+            let (kind, source, target) = (parts.next()?, parts.next()?, parts.next()?);
+            let position = match (parts.next().and_then(|l| l.parse().ok()), parts.next().and_then(|c| c.parse().ok()))
+            {
+                (Some(line), Some(col)) => Some((line, col)),
+                _ => None,
+            };
+            Some((kind, source, target, position))
         })
     }
 
@@ -223,8 +256,9 @@ pub fn reconcile(previous: &HashMap<String, Claim>, mut outcomes: Vec<FileOutcom
                 changes.reprocessed_files.push(key.clone());
                 changes.removed_files.push(key);
             }
-            FileOutcome::Failed { key, diagnostics } => {
+            FileOutcome::Failed { key, diagnostics, state } => {
                 changes.diagnostics.extend(diagnostics.into_iter().map(|d| (key.clone(), d)));
+                changes.files.extend(state);
                 changes.reprocessed_files.push(key);
             }
             FileOutcome::Parsed { state, entities, diagnostics, .. } => {
@@ -291,7 +325,7 @@ pub fn display_key(key: &str) -> &str {
 }
 
 fn stored(entity: NewEntity, file_key: &str, origin: &str) -> StoredEntity {
-    let NewEntity { entity_ref, mut body, line, col, relations, .. } = entity;
+    let NewEntity { entity_ref, mut body, line, col, relations, references } = entity;
     if let Some(metadata) = body.get_mut("metadata").and_then(Value::as_object_mut) {
         let annotations = metadata.entry("annotations").or_insert_with(|| Value::Object(Default::default()));
         if let Some(annotations) = annotations.as_object_mut() {
@@ -300,36 +334,43 @@ fn stored(entity: NewEntity, file_key: &str, origin: &str) -> StoredEntity {
         }
         metadata.insert("uid".into(), Value::String(uid_for(&entity_ref)));
     }
-    // The etag changes whenever the entity's content does.
-    let mut hasher = HashWriter(Xxh3::new());
-    let _ = serde_json::to_writer(&mut hasher, &body);
-    let etag = format!("{:016x}", hasher.0.digest());
-    if let Some(metadata) = body.get_mut("metadata").and_then(Value::as_object_mut) {
-        metadata.insert("etag".into(), Value::String(etag));
-    }
+    let body = serialize_with_etag(&body);
     StoredEntity {
         file_key: file_key.to_string(),
         line,
         col,
         orphan: false,
-        body: body.to_string(),
-        relations: StoredRelations::from_relations(&relations),
+        body,
+        relations: StoredRelations::from_relations(&entity_ref, &relations, &references),
         entity_ref,
     }
 }
 
-/// Feeds serialized bytes to a hasher without building the string.
-struct HashWriter(Xxh3);
-
-impl std::io::Write for HashWriter {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.update(bytes);
-        Ok(bytes.len())
+/// Serializes the entity once and adds `metadata.etag`, a hash of that
+/// serialization: the etag changes whenever the entity's content does.
+fn serialize_with_etag(body: &Value) -> String {
+    let Value::Object(map) = body else { return body.to_string() };
+    let mut out = String::with_capacity(1024);
+    out.push('{');
+    let mut metadata_end = None;
+    for (i, (key, value)) in map.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&Value::String(key.clone()).to_string());
+        out.push(':');
+        let text = value.to_string();
+        if key == "metadata" && value.as_object().is_some_and(|m| !m.is_empty()) {
+            metadata_end = Some(out.len() + text.len() - 1);
+        }
+        out.push_str(&text);
     }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+    out.push('}');
+    if let Some(at) = metadata_end {
+        let etag = format!(",\"etag\":\"{:016x}\"", xxh3_64(out.as_bytes()));
+        out.insert_str(at, &etag);
     }
+    out
 }
 
 /// A stable UUID-shaped identifier derived from the reference, so that the
@@ -420,7 +461,7 @@ mod tests {
     #[test]
     fn failed_files_keep_their_entities_and_invalid_entities_are_kept() {
         let previous = claims(&[("x", "a", false), ("y", "b", false)]);
-        let failed = FileOutcome::Failed { key: "a".into(), diagnostics: vec![] };
+        let failed = FileOutcome::Failed { key: "a".into(), diagnostics: vec![], state: None };
         let with_kept =
             FileOutcome::Parsed { state: state("b"), entities: vec![], kept: vec!["y".into()], diagnostics: vec![] };
         let changes = reconcile(&previous, vec![failed, with_kept]);

@@ -1,7 +1,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
-use kiosque_model::{EntityRef, RelationType, ANNOTATION_ORPHAN};
+use kiosque_model::{EntityRef, RelationType, Severity, ANNOTATION_ORPHAN};
 use serde_json::Value;
 
 use crate::change::{Conflict, Snapshot, StoredEntity};
@@ -186,8 +186,21 @@ impl Catalog {
             });
             pending_relations.push(relations);
         }
-        for relations in pending_relations {
-            for (kind, source, target) in relations.iter() {
+        let mut dangling: Vec<Diagnostic> = Vec::new();
+        for (own_id, relations) in pending_relations.into_iter().enumerate() {
+            for (kind, source, target, position) in relations.iter_with_positions() {
+                // A relation this entity declares towards nothing.
+                if !catalog.by_ref.contains_key(target) && catalog.entries[own_id].entity_ref.as_ref() == source {
+                    let entry = &catalog.entries[own_id];
+                    let (line, col) = position.unwrap_or((entry.line, entry.col));
+                    dangling.push(Diagnostic {
+                        file: crate::change::display_key(&entry.file_key).to_string(),
+                        line,
+                        col,
+                        severity: Severity::Warning,
+                        message: format!("{source} {kind} {target}, which does not exist in the catalog"),
+                    });
+                }
                 let (Some(&source), Some(kind)) = (catalog.by_ref.get(source), RelationType::parse(kind)) else {
                     continue; // the source entity no longer exists
                 };
@@ -203,6 +216,9 @@ impl Catalog {
                 catalog.entries[source as usize].relations.push((kind, target));
             }
         }
+        dangling.sort();
+        dangling.dedup();
+        catalog.diagnostics.extend(dangling);
         for id in 0..catalog.entries.len() {
             let targets = &catalog.targets;
             let list = &mut catalog.entries[id].relations;

@@ -22,4 +22,4 @@ pub use change::{
 };
 pub use diagnostic::Diagnostic;
 pub use index::{Catalog, EntityId, EntityView, RelationView};
-pub use query::{Filter, FilterSet, Graph, GraphEdge, Order, Page, Query, QueryError};
+pub use query::{Filter, FilterSet, Graph, GraphEdge, Order, Page, Query, QueryError, SortPosition};

@@ -1,7 +1,9 @@
+use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
 
 use kiosque_model::RelationType;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::index::{flatten, Catalog, EntityId, KeyIndex, FIELD_DESCRIPTION, FIELD_NAME, FIELD_TAG, FIELD_TITLE};
@@ -84,7 +86,7 @@ pub struct Query {
     pub text: Option<String>,
     pub order: Option<Order>,
     /// Resume after this sort position (from a previous page's cursor).
-    pub after: Option<(String, String)>,
+    pub after: Option<SortPosition>,
     pub limit: Option<usize>,
     pub offset: usize,
 }
@@ -94,7 +96,28 @@ pub struct Query {
 pub struct Page {
     pub ids: Vec<EntityId>,
     pub total: usize,
-    pub next: Option<(String, String)>,
+    pub next: Option<SortPosition>,
+}
+
+/// Where an entity stands in a sorted listing: its sort value (none when it
+/// lacks the field) and its reference, which breaks ties.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SortPosition {
+    pub value: Option<String>,
+    pub entity_ref: String,
+}
+
+/// Orders by value (entities without the field last, in both directions, as
+/// Backstage does), then by reference.
+fn compare(a: (Option<&str>, &str), b: (Option<&str>, &str), descending: bool) -> Ordering {
+    let by_value = match (a.0, b.0) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Greater,
+        (Some(_), None) => Ordering::Less,
+        (Some(x), Some(y)) if descending => y.cmp(x),
+        (Some(x), Some(y)) => x.cmp(y),
+    };
+    by_value.then_with(|| a.1.cmp(b.1))
 }
 
 /// An entity's neighbourhood: references reached and the relations followed.
@@ -111,8 +134,6 @@ pub struct GraphEdge {
     pub kind: RelationType,
     pub target: String,
 }
-
-const MISSING_LAST: &str = "\u{10ffff}";
 
 impl Catalog {
     /// Entities matching the filter sets (all entities when there are none), in id order.
@@ -216,30 +237,35 @@ impl Catalog {
             ids = intersect(&ids, &found);
         }
         let total = ids.len();
+        let descending = query.order.as_ref().is_some_and(|o| o.descending);
         let keyed = self.sort_keys(ids, query.order.as_ref());
+        let reference = |id: EntityId| &*self.entries[id as usize].entity_ref;
         let start = match &query.after {
-            Some(after) => keyed.partition_point(|(k, id)| {
-                (k.as_str(), &*self.entries[*id as usize].entity_ref) <= (after.0.as_str(), after.1.as_str())
+            Some(after) => keyed.partition_point(|(value, id)| {
+                compare((value.as_deref(), reference(*id)), (after.value.as_deref(), &after.entity_ref), descending)
+                    != Ordering::Greater
             }),
             None => 0,
         } + query.offset;
         let limit = query.limit.unwrap_or(usize::MAX);
-        let page: Vec<(String, EntityId)> = keyed.into_iter().skip(start).take(limit.saturating_add(1)).collect();
+        let mut page: Vec<(Option<String>, EntityId)> =
+            keyed.into_iter().skip(start).take(limit.saturating_add(1)).collect();
         let has_more = page.len() > limit;
-        let page: Vec<(String, EntityId)> = page.into_iter().take(limit).collect();
+        page.truncate(limit);
         let next = if has_more {
-            page.last().map(|(k, id)| (k.clone(), self.entries[*id as usize].entity_ref.to_string()))
+            page.last().map(|(value, id)| SortPosition { value: value.clone(), entity_ref: reference(*id).to_string() })
         } else {
             None
         };
         Page { ids: page.into_iter().map(|(_, id)| id).collect(), total, next }
     }
 
-    /// Pairs ids with their sort value, ordered by (value, reference); for a
-    /// descending order the value's bytes are inverted so one comparison serves both.
-    fn sort_keys(&self, ids: Vec<EntityId>, order: Option<&Order>) -> Vec<(String, EntityId)> {
+    /// Pairs ids with their sort value and sorts them. A field with several
+    /// values (tags) sorts by its first value in the listing's direction.
+    fn sort_keys(&self, ids: Vec<EntityId>, order: Option<&Order>) -> Vec<(Option<String>, EntityId)> {
         let Some(order) = order else {
-            return ids.into_iter().map(|id| (String::new(), id)).collect();
+            // Ids follow references already.
+            return ids.into_iter().map(|id| (None, id)).collect();
         };
         let key = order.field.to_ascii_lowercase();
         let mut values: HashMap<EntityId, &str> = HashMap::new();
@@ -247,20 +273,18 @@ impl Catalog {
             for (value, slot) in &index.values {
                 for id in &slot.ids {
                     let e = values.entry(*id).or_insert(value);
-                    if **value < **e {
+                    if (order.descending && **value > **e) || (!order.descending && **value < **e) {
                         *e = value;
                     }
                 }
             }
         }
-        let mut keyed: Vec<(String, EntityId)> = ids
-            .into_iter()
-            .map(|id| {
-                let value = values.get(&id).map(|v| v.to_string()).unwrap_or_else(|| MISSING_LAST.to_string());
-                (if order.descending { invert(&value) } else { value }, id)
-            })
-            .collect();
-        keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut keyed: Vec<(Option<String>, EntityId)> =
+            ids.into_iter().map(|id| (values.get(&id).map(|v| v.to_string()), id)).collect();
+        let reference = |id: EntityId| &*self.entries[id as usize].entity_ref;
+        keyed.sort_by(|a, b| {
+            compare((a.0.as_deref(), reference(a.1)), (b.0.as_deref(), reference(b.1)), order.descending)
+        });
         keyed
     }
 
@@ -355,10 +379,6 @@ fn postings(index: &KeyIndex, filter: &Filter) -> Option<Vec<EntityId>> {
         }
     }
     Some(out)
-}
-
-fn invert(value: &str) -> String {
-    value.chars().map(|c| char::from_u32(0x10ffff - c as u32).unwrap_or(c)).collect()
 }
 
 pub(crate) fn intersect(a: &[EntityId], b: &[EntityId]) -> Vec<EntityId> {

@@ -57,10 +57,25 @@ fn dependencies_unchanged(state: &FileState) -> bool {
 
 /// Reads one file if it changed, and parses it.
 pub(crate) fn process(pending: &Pending, previous: Option<&FileState>, options: &ScanOptions) -> Processed {
-    let failed = |message: String| Processed {
+    let force = options.force || options.reread.contains(&pending.key);
+    // The broken version, remembered so that it is not read again until it changes.
+    let broken_state = |hash: u64, size: u64, mtime_ns: i64| {
+        let previous = previous.cloned().unwrap_or_else(|| FileState {
+            key: pending.key.clone(),
+            origin: pending.origin.clone(),
+            hash: 0,
+            size: 0,
+            mtime_ns: 0,
+            dependencies: Vec::new(),
+            locations: Vec::new(),
+        });
+        Some(FileState { hash, size, mtime_ns, ..previous })
+    };
+    let failed = |message: String, state: Option<FileState>| Processed {
         outcome: Some(FileOutcome::Failed {
             key: pending.key.clone(),
             diagnostics: vec![file_error(&pending.display, message)],
+            state,
         }),
         // A file that cannot be read keeps leading where it led.
         locations: previous.map(stored_locations).unwrap_or_default(),
@@ -71,11 +86,11 @@ pub(crate) fn process(pending: &Pending, previous: Option<&FileState>, options: 
         FileSource::Disk(path) => {
             let meta = match std::fs::metadata(path) {
                 Ok(meta) => meta,
-                Err(err) => return failed(format!("cannot read: {err}")),
+                Err(err) => return failed(format!("cannot read: {err}"), None),
             };
             let mtime = mtime_ns(&meta);
             if let Some(prev) = previous {
-                if !options.force && prev.size == meta.len() && prev.mtime_ns == mtime && dependencies_unchanged(prev) {
+                if !force && prev.size == meta.len() && prev.mtime_ns == mtime && dependencies_unchanged(prev) {
                     return Processed {
                         outcome: Some(FileOutcome::Unchanged { state: prev.clone(), touched: false }),
                         locations: stored_locations(prev),
@@ -85,33 +100,39 @@ pub(crate) fn process(pending: &Pending, previous: Option<&FileState>, options: 
                 }
             }
             if meta.len() > options.max_file_bytes {
-                return failed(format!(
-                    "file is {}, over the {} limit for one descriptor file",
-                    megabytes(meta.len()),
-                    megabytes(options.max_file_bytes)
-                ));
+                return failed(
+                    format!(
+                        "file is {}, over the {} limit for one descriptor file",
+                        megabytes(meta.len()),
+                        megabytes(options.max_file_bytes)
+                    ),
+                    broken_state(0, meta.len(), mtime),
+                );
             }
             match std::fs::read(path) {
                 Ok(bytes) => (bytes, meta.len(), mtime),
-                Err(err) => return failed(format!("cannot read: {err}")),
+                Err(err) => return failed(format!("cannot read: {err}"), None),
             }
         }
         #[cfg(feature = "git")]
         FileSource::Git { content, .. } => match content {
             Ok(bytes) if bytes.len() as u64 > options.max_file_bytes => {
-                return failed(format!(
-                    "file is {}, over the {} limit for one descriptor file",
-                    megabytes(bytes.len() as u64),
-                    megabytes(options.max_file_bytes)
-                ))
+                return failed(
+                    format!(
+                        "file is {}, over the {} limit for one descriptor file",
+                        megabytes(bytes.len() as u64),
+                        megabytes(options.max_file_bytes)
+                    ),
+                    None,
+                )
             }
             Ok(bytes) => (bytes.clone(), bytes.len() as u64, 0),
-            Err(message) => return failed(message.clone()),
+            Err(message) => return failed(message.clone(), None),
         },
     };
     let hash = xxh3_64(&bytes);
     if let Some(prev) = previous {
-        if !options.force && prev.hash == hash && dependencies_unchanged(prev) {
+        if !force && prev.hash == hash && dependencies_unchanged(prev) {
             let state = FileState { size, mtime_ns: mtime, ..prev.clone() };
             let touched = state != *prev;
             return Processed {
@@ -128,7 +149,11 @@ pub(crate) fn process(pending: &Pending, previous: Option<&FileState>, options: 
         analyse(&bytes, &pending.display, pending.explicit, &mut |kind, target| resolver.resolve(kind, target));
     if analysis.failed {
         return Processed {
-            outcome: Some(FileOutcome::Failed { key: pending.key.clone(), diagnostics: analysis.diagnostics }),
+            outcome: Some(FileOutcome::Failed {
+                key: pending.key.clone(),
+                diagnostics: analysis.diagnostics,
+                state: broken_state(hash, size, mtime),
+            }),
             locations: previous.map(stored_locations).unwrap_or_default(),
             read: true,
             parsed: true,

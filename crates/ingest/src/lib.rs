@@ -39,6 +39,8 @@ pub struct ScanOptions {
     pub force: bool,
     /// Counters a front end may watch while a scan runs.
     pub progress: Option<Arc<Progress>>,
+    /// Files to parse again even if unchanged (keys).
+    pub reread: HashSet<String>,
 }
 
 /// Files found and files processed so far, for progress bars.
@@ -50,7 +52,7 @@ pub struct Progress {
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions { max_file_bytes: 16 * 1024 * 1024, force: false, progress: None }
+        ScanOptions { max_file_bytes: 16 * 1024 * 1024, force: false, progress: None, reread: HashSet::new() }
     }
 }
 
@@ -60,6 +62,8 @@ pub struct Scan {
     pub outcomes: Vec<FileOutcome>,
     /// Problems of locations themselves (a missing path, a cycle, a bad ref).
     pub diagnostics: Vec<Diagnostic>,
+    /// Files reached by the locations (the ones read or not).
+    pub files_reached: usize,
     pub files_read: usize,
     pub files_parsed: usize,
 }
@@ -162,12 +166,13 @@ pub fn scan(locations: &[Location], previous: &HashMap<String, FileState>, optio
     for (key, state) in previous {
         if !reached.contains(key) {
             result.outcomes.push(if failed_origins.contains(&state.origin) {
-                FileOutcome::Failed { key: key.clone(), diagnostics: Vec::new() }
+                FileOutcome::Failed { key: key.clone(), diagnostics: Vec::new(), state: None }
             } else {
                 FileOutcome::Removed { key: key.clone() }
             });
         }
     }
+    result.files_reached = reached.len();
     result.outcomes.sort_by(|a, b| a.key().cmp(b.key()));
     result
 }

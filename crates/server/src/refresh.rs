@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
-use kiosque_catalog::{reconcile, Diagnostic, FileOutcome};
+use kiosque_catalog::{reconcile, Diagnostic};
 use kiosque_ingest::{check_references, scan, Location, LocationKind, ScanOptions};
 use kiosque_model::Severity;
 use kiosque_store::{CatalogStore, StoreError, StoredLocation};
@@ -43,36 +43,45 @@ pub fn refresh(store: &dyn CatalogStore, options: &ScanOptions) -> Result<Refres
     let started = Instant::now();
     let locations: Vec<Location> = store.locations()?.iter().filter_map(to_location).collect();
     let previous = store.file_states()?;
-    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "refresh: file states loaded");
-    let scanned = scan(&locations, &previous, options);
-    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "refresh: scanned");
     let claims = store.claims()?;
-    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "refresh: claims loaded");
+    let mut scanned = scan(&locations, &previous, options);
+    let mut changes = reconcile(&claims, std::mem::take(&mut scanned.outcomes));
 
-    let mut location_diagnostics = scanned.diagnostics.clone();
-    // References to entities that exist neither in this import nor in the store.
-    let known: HashSet<String> = claims.keys().cloned().collect();
-    location_diagnostics.extend(check_references(&scanned.entities().collect::<Vec<_>>(), &known));
-    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "refresh: references checked");
+    // An entity its first file stopped declaring passes to a file that lost
+    // the conflict for it: those files are read again, and the import decided anew.
+    if !changes.orphaned.is_empty() {
+        let orphaned: HashSet<&str> = changes.orphaned.iter().map(String::as_str).collect();
+        let reread: HashSet<String> = store
+            .conflicts()?
+            .into_iter()
+            .filter(|c| orphaned.contains(c.entity_ref.as_str()))
+            .map(|c| c.loser_file)
+            .collect();
+        if !reread.is_empty() {
+            let options = ScanOptions { reread, ..options.clone() };
+            scanned = scan(&locations, &previous, &options);
+            changes = reconcile(&claims, std::mem::take(&mut scanned.outcomes));
+        }
+    }
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "refresh: scanned and reconciled");
 
-    let files = scanned.outcomes.iter().filter(|o| !matches!(o, FileOutcome::Removed { .. })).count();
-    let (files_read, files_parsed) = (scanned.files_read, scanned.files_parsed);
-    let mut changes = reconcile(&claims, scanned.outcomes);
     // Problems of the locations themselves are replaced on every refresh.
+    // References to entities that do not exist are not stored: the read
+    // model finds them on every load, so they never go stale.
     for location in &locations {
         changes.reprocessed_files.push(format!("location:{location}"));
     }
-    changes.diagnostics.extend(location_diagnostics.into_iter().map(|d| (location_key_for(&d, &locations), d)));
+    let location_key = locations.first().map_or_else(|| "location:".to_string(), |l| format!("location:{l}"));
+    changes.diagnostics.extend(scanned.diagnostics.iter().map(|d| (location_key.clone(), d.clone())));
 
     let report_diagnostics: Vec<Diagnostic> = changes.diagnostics.iter().map(|(_, d)| d.clone()).collect();
-    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "refresh: reconciled");
     let generation = store.apply(&changes)?;
     tracing::debug!(seconds = started.elapsed().as_secs_f64(), "refresh: committed");
     Ok(RefreshReport {
         generation,
-        files,
-        files_read,
-        files_parsed,
+        files: scanned.files_reached,
+        files_read: scanned.files_read,
+        files_parsed: scanned.files_parsed,
         entities_written: changes.upserts.len(),
         orphaned: changes.orphaned.len(),
         conflicts: changes.conflicts.len(),
@@ -81,12 +90,6 @@ pub fn refresh(store: &dyn CatalogStore, options: &ScanOptions) -> Result<Refres
         duration: started.elapsed(),
         diagnostics: report_diagnostics,
     })
-}
-
-/// Location-level diagnostics are filed under the first location (they are
-/// replaced as a whole on every refresh anyway).
-fn location_key_for(_diagnostic: &Diagnostic, locations: &[Location]) -> String {
-    locations.first().map_or_else(|| "location:".to_string(), |l| format!("location:{l}"))
 }
 
 /// Validates paths without a store: every file is parsed, every problem reported.

@@ -18,7 +18,7 @@ mod sqlite;
 
 use std::collections::HashMap;
 
-use kiosque_catalog::{ChangeSet, Claim, FileState, Snapshot};
+use kiosque_catalog::{ChangeSet, Claim, Conflict, FileState, Snapshot};
 
 pub use error::StoreError;
 pub use migrate::Migration;
@@ -41,6 +41,8 @@ pub trait CatalogStore: Send + Sync {
     fn file_states(&self) -> Result<HashMap<String, FileState>, StoreError>;
     /// Which file each stored entity belongs to.
     fn claims(&self) -> Result<HashMap<String, Claim>, StoreError>;
+    /// Files declaring an entity another file declared first.
+    fn conflicts(&self) -> Result<Vec<Conflict>, StoreError>;
     /// Applies an import in one transaction; returns the new generation
     /// (unchanged when the change set is empty).
     fn apply(&self, changes: &ChangeSet) -> Result<u64, StoreError>;

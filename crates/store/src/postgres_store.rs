@@ -420,6 +420,21 @@ impl CatalogStore for PostgresStore {
         })
     }
 
+    fn conflicts(&self) -> Result<Vec<Conflict>, StoreError> {
+        self.with_client(|client| {
+            let rows = client.query(SELECT_CONFLICTS, &[])?;
+            rows.iter()
+                .map(|row| {
+                    Ok(Conflict {
+                        entity_ref: row.try_get(0)?,
+                        winner_file: row.try_get(1)?,
+                        loser_file: row.try_get(2)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
     fn apply(&self, changes: &ChangeSet) -> Result<u64, StoreError> {
         if changes.is_empty() && changes.diagnostics.is_empty() {
             return self.generation();

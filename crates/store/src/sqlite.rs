@@ -15,6 +15,9 @@ pub struct SqliteStore {
     connection: Mutex<Connection>,
 }
 
+const SELECT_CONFLICTS: &str =
+    "SELECT entity_ref, winner_file, loser_file FROM catalog_conflicts ORDER BY entity_ref, loser_file";
+
 fn open_error(path: &str, err: rusqlite::Error) -> StoreError {
     let hint = match &err {
         rusqlite::Error::SqliteFailure(e, _) => match e.code {
@@ -201,6 +204,14 @@ impl CatalogStore for SqliteStore {
         rows.collect::<Result<_, _>>().map_err(Into::into)
     }
 
+    fn conflicts(&self) -> Result<Vec<Conflict>, StoreError> {
+        let conn = self.lock();
+        let mut statement = conn.prepare(SELECT_CONFLICTS)?;
+        let rows = statement
+            .query_map([], |r| Ok(Conflict { entity_ref: r.get(0)?, winner_file: r.get(1)?, loser_file: r.get(2)? }))?;
+        rows.collect::<Result<_, _>>().map_err(Into::into)
+    }
+
     fn apply(&self, changes: &ChangeSet) -> Result<u64, StoreError> {
         let mut conn = self.lock();
         if !changes.is_empty() || !changes.diagnostics.is_empty() {
@@ -244,9 +255,7 @@ impl CatalogStore for SqliteStore {
             }
         }
         let conflicts = {
-            let mut statement = tx.prepare(
-                "SELECT entity_ref, winner_file, loser_file FROM catalog_conflicts ORDER BY entity_ref, loser_file",
-            )?;
+            let mut statement = tx.prepare(SELECT_CONFLICTS)?;
             let rows = statement.query_map([], |r| {
                 Ok(Conflict { entity_ref: r.get(0)?, winner_file: r.get(1)?, loser_file: r.get(2)? })
             })?;

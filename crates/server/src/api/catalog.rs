@@ -6,7 +6,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use kiosque_catalog::{Catalog, EntityId, FilterSet, Order, Query};
+use kiosque_catalog::{Catalog, EntityId, FilterSet, Order, Query, SortPosition};
 use kiosque_ingest::{LocationKind, ScanOptions};
 use kiosque_model::EntityRef;
 use serde::{Deserialize, Serialize};
@@ -107,58 +107,76 @@ fn limit(params: &Params) -> Result<Option<usize>, ApiError> {
     Ok(limit.map(|l| l.min(MAX_LIMIT)))
 }
 
-/// Everything needed to continue a listing, carried by an opaque cursor.
-#[derive(Serialize, Deserialize)]
-struct Cursor {
+/// A listing's parameters; a cursor carries them from page to page.
+#[derive(Clone, Serialize, Deserialize)]
+struct Listing {
     filters: Vec<String>,
     text: Option<String>,
     order: Option<(String, bool)>,
-    after: (String, String),
     limit: Option<usize>,
     fields: Vec<String>,
+    after: Option<SortPosition>,
 }
 
-fn encode_cursor(cursor: &Cursor) -> String {
-    to_hex(serde_json::to_string(cursor).unwrap_or_default().as_bytes())
+impl Listing {
+    /// From the request, or from its cursor (`cursor` or `after`) when it has one.
+    fn from_params(
+        params: &Params,
+        cursor_key: &str,
+        default_limit: Option<usize>,
+    ) -> Result<(Listing, usize), ApiError> {
+        if let Some(text) = params.get(cursor_key) {
+            let listing: Listing =
+                from_hex(text).and_then(|bytes| serde_json::from_slice(&bytes).ok()).ok_or_else(|| {
+                    ApiError::bad_request("invalid cursor: pass back the cursor of a previous page unchanged")
+                })?;
+            return Ok((listing, 0));
+        }
+        let listing = Listing {
+            filters: params.all("filter").map(String::from).collect(),
+            text: params.get("fullTextFilterTerm").map(String::from),
+            order: parse_order(params)?.map(|o| (o.field, o.descending)),
+            limit: limit(params)?.or(default_limit),
+            fields: params.list("fields"),
+            after: None,
+        };
+        let offset = params.number("offset").map_err(ApiError::bad_request)?.unwrap_or(0);
+        Ok((listing, offset))
+    }
+
+    fn run(&self, catalog: &Catalog, offset: usize) -> Result<(kiosque_catalog::Page, Option<String>), ApiError> {
+        let filters = self
+            .filters
+            .iter()
+            .map(|f| FilterSet::parse(f).map_err(|e| ApiError::bad_request(e.to_string())))
+            .collect::<Result<_, _>>()?;
+        let query = Query {
+            filters,
+            text: self.text.clone(),
+            order: self.order.clone().map(|(field, descending)| Order { field, descending }),
+            after: self.after.clone(),
+            limit: self.limit,
+            offset,
+        };
+        let page = catalog.query(&query);
+        let next = page.next.clone().map(|after| {
+            let next = Listing { after: Some(after), ..self.clone() };
+            to_hex(serde_json::to_string(&next).unwrap_or_default().as_bytes())
+        });
+        Ok((page, next))
+    }
 }
 
-fn decode_cursor(text: &str) -> Result<Cursor, ApiError> {
-    from_hex(text).and_then(|bytes| serde_json::from_slice(&bytes).ok()).ok_or_else(|| {
-        ApiError::bad_request("invalid cursor: pass back the nextCursor or prevCursor of a previous page unchanged")
-    })
-}
-
-/// `GET /entities`: a JSON array, Backstage's original listing.
+/// `GET /entities`: a JSON array, Backstage's original listing; a `Link`
+/// header points at the next page when `limit` cut it.
 pub async fn list_entities(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> ApiResult {
     let params = Params::parse(raw.as_deref());
     let catalog = state.catalog();
-    let after = match params.get("after") {
-        Some(text) => Some(decode_cursor(text)?.after),
-        None => None,
-    };
-    let query = Query {
-        filters: parse_filters(&params)?,
-        text: None,
-        order: parse_order(&params)?,
-        after,
-        limit: limit(&params)?,
-        offset: params.number("offset").map_err(ApiError::bad_request)?.unwrap_or(0),
-    };
-    let fields = params.list("fields");
-    let page = catalog.query(&query);
-    let mut response = json_response(join_entities(&catalog, &page.ids, &fields));
-    if let Some(after) = page.next {
-        let cursor = Cursor {
-            filters: params.all("filter").map(String::from).collect(),
-            text: None,
-            order: query.order.as_ref().map(|o| (o.field.clone(), o.descending)),
-            after,
-            limit: query.limit,
-            fields,
-        };
-        if let Ok(link) =
-            HeaderValue::from_str(&format!("</api/catalog/entities?after={}>; rel=\"next\"", encode_cursor(&cursor)))
-        {
+    let (listing, offset) = Listing::from_params(&params, "after", None)?;
+    let (page, next) = listing.run(&catalog, offset)?;
+    let mut response = json_response(join_entities(&catalog, &page.ids, &listing.fields));
+    if let Some(cursor) = next {
+        if let Ok(link) = HeaderValue::from_str(&format!("</api/catalog/entities?after={cursor}>; rel=\"next\"")) {
             response.headers_mut().insert(header::LINK, link);
         }
     }
@@ -169,45 +187,9 @@ pub async fn list_entities(State(state): State<Arc<AppState>>, RawQuery(raw): Ra
 pub async fn query_entities(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> ApiResult {
     let params = Params::parse(raw.as_deref());
     let catalog = state.catalog();
-    let cursor = match params.get("cursor") {
-        Some(text) => Some(decode_cursor(text)?),
-        None => None,
-    };
-    let (filter_texts, text, order, after, page_limit, fields) = match cursor {
-        Some(c) => (
-            c.filters,
-            c.text,
-            c.order.map(|(field, descending)| Order { field, descending }),
-            Some(c.after),
-            c.limit,
-            c.fields,
-        ),
-        None => (
-            params.all("filter").map(String::from).collect::<Vec<_>>(),
-            params.get("fullTextFilterTerm").map(String::from),
-            parse_order(&params)?,
-            None,
-            limit(&params)?.or(Some(20)),
-            params.list("fields"),
-        ),
-    };
-    let filters = filter_texts
-        .iter()
-        .map(|f| FilterSet::parse(f).map_err(|e| ApiError::bad_request(e.to_string())))
-        .collect::<Result<_, _>>()?;
-    let query = Query { filters, text: text.clone(), order: order.clone(), after, limit: page_limit, offset: 0 };
-    let page = catalog.query(&query);
-    let next = page.next.map(|after| {
-        encode_cursor(&Cursor {
-            filters: filter_texts.clone(),
-            text,
-            order: order.map(|o| (o.field, o.descending)),
-            after,
-            limit: page_limit,
-            fields: fields.clone(),
-        })
-    });
-    let items = join_entities(&catalog, &page.ids, &fields);
+    let (listing, offset) = Listing::from_params(&params, "cursor", Some(20))?;
+    let (page, next) = listing.run(&catalog, offset)?;
+    let items = join_entities(&catalog, &page.ids, &listing.fields);
     let page_info = match next {
         Some(cursor) => json!({ "nextCursor": cursor }),
         None => json!({}),

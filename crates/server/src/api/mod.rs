@@ -91,7 +91,9 @@ async fn metrics(State(state): State<Arc<AppState>>) -> Response {
 /// Writes need the API token; reads too when so configured. Tokens are
 /// compared in constant time.
 async fn authorize(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Result<Response, ApiError> {
-    let write = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    // `POST /entities/by-refs` is a read that sends its references in a body.
+    let write = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        && !request.uri().path().ends_with("/entities/by-refs");
     if !write && !state.auth.read_requires_token {
         return Ok(next.run(request).await);
     }
@@ -104,8 +106,9 @@ async fn authorize(State(state): State<Arc<AppState>>, request: Request, next: N
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map_or("", |(_, token)| token.trim());
     if !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
         return Err(ApiError::unauthorized("missing or invalid API token: send \"Authorization: Bearer TOKEN\""));
     }
