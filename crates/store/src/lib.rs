@@ -14,6 +14,7 @@ mod error;
 mod migrate;
 #[cfg(feature = "postgres")]
 mod postgres_store;
+mod problems;
 mod sqlite;
 
 use std::collections::HashMap;

@@ -14,6 +14,7 @@ use postgres::types::{ToSql, Type};
 use postgres::{Client, Config, IsolationLevel, NoTls, Row, RowIter, Transaction};
 
 use crate::migrate::{Migration, POSTGRES};
+use crate::problems::problem_changes;
 use crate::sqlite::{parse_severity, severity_text};
 use crate::{location_id, CatalogStore, StoreError, StoredLocation};
 
@@ -289,11 +290,12 @@ fn for_keys(tx: &mut Transaction<'_>, statement: &str, keys: &[String]) -> Resul
 }
 
 /// Writes a change set, in the same order as the SQLite store: files, removed
-/// files, entities, orphans, cleared then new conflicts and diagnostics.
+/// files, entities, orphans, then the conflicts and diagnostics of the files
+/// whose problems changed.
 ///
-/// Returns how many rows it wrote, counted as SQLite counts its changes:
-/// every upserted row (even one rewritten with the same values), every row
-/// deleted, updated or inserted.
+/// Returns how many rows really changed: rows that would be rewritten with
+/// the same values are skipped, so a refresh that finds nothing new writes
+/// nothing and leaves the generation alone.
 fn apply_in(tx: &mut Transaction<'_>, changes: &ChangeSet) -> Result<u64, StoreError> {
     let mut touched = 0;
     if !changes.files.is_empty() {
@@ -302,15 +304,16 @@ fn apply_in(tx: &mut Transaction<'_>, changes: &ChangeSet) -> Result<u64, StoreE
              ON COMMIT DROP",
         )?;
         let files = last_of_each_key(&changes.files, |f| &f.key);
-        touched += copy_in(tx, "kiosque_incoming_files (key, state)", &[Type::TEXT, Type::TEXT], files, |w, state| {
+        copy_in(tx, "kiosque_incoming_files (key, state)", &[Type::TEXT, Type::TEXT], files, |w, state| {
             let json = serde_json::to_string(state)?;
             Ok(w.write(&[&state.key, &json])?)
         })?;
-        tx.batch_execute(
+        touched += tx.execute(
             "INSERT INTO catalog_files (key, state) SELECT key, state FROM kiosque_incoming_files
-             ON CONFLICT (key) DO UPDATE SET state = EXCLUDED.state WHERE catalog_files.state IS DISTINCT FROM EXCLUDED.state;
-             DROP TABLE kiosque_incoming_files",
+             ON CONFLICT (key) DO UPDATE SET state = EXCLUDED.state WHERE catalog_files.state IS DISTINCT FROM EXCLUDED.state",
+            &[],
         )?;
+        tx.batch_execute("DROP TABLE kiosque_incoming_files")?;
     }
     touched += for_keys(tx, "DELETE FROM catalog_files WHERE key = ANY($1)", &changes.removed_files)?;
 
@@ -323,7 +326,7 @@ fn apply_in(tx: &mut Transaction<'_>, changes: &ChangeSet) -> Result<u64, StoreE
         )?;
         let entities = last_of_each_key(&changes.upserts, |e| &e.entity_ref);
         let types = [Type::TEXT, Type::TEXT, Type::INT8, Type::INT8, Type::TEXT, Type::TEXT];
-        touched += copy_in(
+        copy_in(
             tx,
             "kiosque_incoming_entities (entity_ref, file_key, line, col, body, relations)",
             &types,
@@ -333,46 +336,97 @@ fn apply_in(tx: &mut Transaction<'_>, changes: &ChangeSet) -> Result<u64, StoreE
                 Ok(w.write(&[&e.entity_ref, &e.file_key, &line, &col, &e.body, &relations])?)
             },
         )?;
-        tx.batch_execute(
+        touched += tx.execute(
             "INSERT INTO catalog_entities (entity_ref, file_key, line, col, orphan, body, relations)
              SELECT entity_ref, file_key, line, col, FALSE, body, relations FROM kiosque_incoming_entities
              ON CONFLICT (entity_ref) DO UPDATE SET file_key = EXCLUDED.file_key, line = EXCLUDED.line, col = EXCLUDED.col,
                orphan = FALSE, body = EXCLUDED.body, relations = EXCLUDED.relations
-             -- Rows that would not change are not rewritten: no dead tuple, no WAL.
              WHERE (catalog_entities.file_key, catalog_entities.line, catalog_entities.col, catalog_entities.orphan,
                     catalog_entities.body, catalog_entities.relations)
-               IS DISTINCT FROM (EXCLUDED.file_key, EXCLUDED.line, EXCLUDED.col, FALSE, EXCLUDED.body, EXCLUDED.relations);
-             DROP TABLE kiosque_incoming_entities",
+               IS DISTINCT FROM (EXCLUDED.file_key, EXCLUDED.line, EXCLUDED.col, FALSE, EXCLUDED.body, EXCLUDED.relations)",
+            &[],
         )?;
+        tx.batch_execute("DROP TABLE kiosque_incoming_entities")?;
     }
-    touched += for_keys(tx, "UPDATE catalog_entities SET orphan = TRUE WHERE entity_ref = ANY($1)", &changes.orphaned)?;
+    touched += for_keys(
+        tx,
+        "UPDATE catalog_entities SET orphan = TRUE WHERE entity_ref = ANY($1) AND NOT orphan",
+        &changes.orphaned,
+    )?;
 
-    touched += for_keys(tx, "DELETE FROM catalog_conflicts WHERE loser_file = ANY($1)", &changes.reprocessed_files)?;
-    touched += for_keys(tx, "DELETE FROM catalog_diagnostics WHERE file_key = ANY($1)", &changes.reprocessed_files)?;
-    if !changes.conflicts.is_empty() {
+    let mut keys: Vec<String> = changes.reprocessed_files.clone();
+    keys.extend(changes.conflicts.iter().map(|c| c.loser_file.clone()));
+    keys.extend(changes.diagnostics.iter().map(|(k, _)| k.clone()));
+    keys.sort();
+    keys.dedup();
+    let (stored_conflicts, stored_diagnostics) = problems_of(tx, &keys)?;
+    let problems = problem_changes(changes, &stored_conflicts, &stored_diagnostics);
+    let clear: Vec<String> = problems.clear.iter().map(|k| k.to_string()).collect();
+    touched += for_keys(tx, "DELETE FROM catalog_conflicts WHERE loser_file = ANY($1)", &clear)?;
+    touched += for_keys(tx, "DELETE FROM catalog_diagnostics WHERE file_key = ANY($1)", &clear)?;
+    if !problems.conflicts.is_empty() {
         touched += copy_in(
             tx,
             "catalog_conflicts (entity_ref, winner_file, loser_file)",
             &[Type::TEXT, Type::TEXT, Type::TEXT],
-            &changes.conflicts,
+            problems.conflicts.iter().copied(),
             |w, c| Ok(w.write(&[&c.entity_ref, &c.winner_file, &c.loser_file])?),
         )?;
     }
-    if !changes.diagnostics.is_empty() {
+    if !problems.diagnostics.is_empty() {
         let types = [Type::TEXT, Type::TEXT, Type::INT8, Type::INT8, Type::TEXT, Type::TEXT];
         touched += copy_in(
             tx,
             "catalog_diagnostics (file_key, file, line, col, severity, message)",
             &types,
-            &changes.diagnostics,
+            problems.diagnostics.iter().copied(),
             |w, (key, d)| {
                 let (file, message) = (pg_text(&d.file), pg_text(&d.message));
                 let (line, col, severity) = (i64::from(d.line), i64::from(d.col), severity_text(d.severity));
-                Ok(w.write(&[key, &file.as_ref(), &line, &col, &severity, &message.as_ref()])?)
+                Ok(w.write(&[&key, &file.as_ref(), &line, &col, &severity, &message.as_ref()])?)
             },
         )?;
     }
     Ok(touched)
+}
+
+/// Stored conflicts, and diagnostics with the key of their file.
+type StoredProblems = (Vec<Conflict>, Vec<(String, Diagnostic)>);
+
+/// The stored conflicts and diagnostics of some files.
+fn problems_of(tx: &mut Transaction<'_>, keys: &[String]) -> Result<StoredProblems, StoreError> {
+    let mut conflicts = Vec::new();
+    let mut diagnostics = Vec::new();
+    for slice in keys.chunks(KEYS_PER_STATEMENT) {
+        let rows = tx.query(
+            "SELECT entity_ref, winner_file, loser_file FROM catalog_conflicts WHERE loser_file = ANY($1)",
+            &[&slice],
+        )?;
+        for row in rows {
+            conflicts.push(Conflict {
+                entity_ref: row.try_get(0)?,
+                winner_file: row.try_get(1)?,
+                loser_file: row.try_get(2)?,
+            });
+        }
+        let rows = tx.query(
+            "SELECT file_key, file, line, col, severity, message FROM catalog_diagnostics WHERE file_key = ANY($1)",
+            &[&slice],
+        )?;
+        for row in rows {
+            diagnostics.push((
+                row.try_get(0)?,
+                Diagnostic {
+                    file: row.try_get(1)?,
+                    line: line_number(row.try_get(2)?)?,
+                    col: line_number(row.try_get(3)?)?,
+                    severity: parse_severity(row.try_get(4)?),
+                    message: row.try_get(5)?,
+                },
+            ));
+        }
+    }
+    Ok((conflicts, diagnostics))
 }
 
 fn generation_of(row: &Row) -> Result<u64, StoreError> {

@@ -7,6 +7,7 @@ use kiosque_model::Severity;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 
 use crate::migrate::{Migration, SQLITE};
+use crate::problems::problem_changes;
 use crate::{location_id, CatalogStore, StoreError, StoredLocation};
 
 /// The embedded store: one SQLite file in WAL mode.
@@ -127,7 +128,10 @@ pub(crate) fn parse_severity(text: &str) -> Severity {
 fn apply_in(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<(), StoreError> {
     let before = tx.total_changes();
     {
-        let mut put_file = tx.prepare_cached("INSERT INTO catalog_files (key, state) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET state = excluded.state")?;
+        let mut put_file = tx.prepare_cached(
+            "INSERT INTO catalog_files (key, state) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET state = excluded.state WHERE catalog_files.state IS NOT excluded.state",
+        )?;
         for state in &changes.files {
             put_file.execute(params![state.key, serde_json::to_string(state)?])?;
         }
@@ -138,7 +142,10 @@ fn apply_in(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<(), StoreError>
         let mut put_entity = tx.prepare_cached(
             "INSERT INTO catalog_entities (entity_ref, file_key, line, col, orphan, body, relations) VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6)
              ON CONFLICT (entity_ref) DO UPDATE SET file_key = excluded.file_key, line = excluded.line, col = excluded.col,
-               orphan = 0, body = excluded.body, relations = excluded.relations",
+               orphan = 0, body = excluded.body, relations = excluded.relations
+             WHERE (catalog_entities.file_key, catalog_entities.line, catalog_entities.col, catalog_entities.orphan,
+                    catalog_entities.body, catalog_entities.relations)
+               IS NOT (excluded.file_key, excluded.line, excluded.col, 0, excluded.body, excluded.relations)",
         )?;
         for entity in &changes.upserts {
             put_entity.execute(params![
@@ -150,26 +157,52 @@ fn apply_in(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<(), StoreError>
                 entity.relations.0
             ])?;
         }
-        let mut orphan = tx.prepare_cached("UPDATE catalog_entities SET orphan = 1 WHERE entity_ref = ?1")?;
+        let mut orphan =
+            tx.prepare_cached("UPDATE catalog_entities SET orphan = 1 WHERE entity_ref = ?1 AND orphan = 0")?;
         for entity_ref in &changes.orphaned {
             orphan.execute(params![entity_ref])?;
         }
+        let stored_conflicts = {
+            let mut statement = tx.prepare_cached(SELECT_CONFLICTS)?;
+            let rows = statement.query_map([], |r| {
+                Ok(Conflict { entity_ref: r.get(0)?, winner_file: r.get(1)?, loser_file: r.get(2)? })
+            })?;
+            rows.collect::<Result<Vec<_>, _>>()?
+        };
+        let stored_diagnostics = {
+            let mut statement =
+                tx.prepare_cached("SELECT file_key, file, line, col, severity, message FROM catalog_diagnostics")?;
+            let rows = statement.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    Diagnostic {
+                        file: r.get(1)?,
+                        line: r.get(2)?,
+                        col: r.get(3)?,
+                        severity: parse_severity(&r.get::<_, String>(4)?),
+                        message: r.get(5)?,
+                    },
+                ))
+            })?;
+            rows.collect::<Result<Vec<_>, _>>()?
+        };
+        let problems = problem_changes(changes, &stored_conflicts, &stored_diagnostics);
         let mut clear_conflicts = tx.prepare_cached("DELETE FROM catalog_conflicts WHERE loser_file = ?1")?;
         let mut clear_diagnostics = tx.prepare_cached("DELETE FROM catalog_diagnostics WHERE file_key = ?1")?;
-        for key in &changes.reprocessed_files {
+        for key in &problems.clear {
             clear_conflicts.execute(params![key])?;
             clear_diagnostics.execute(params![key])?;
         }
         let mut put_conflict = tx.prepare_cached(
             "INSERT INTO catalog_conflicts (entity_ref, winner_file, loser_file) VALUES (?1, ?2, ?3)",
         )?;
-        for c in &changes.conflicts {
+        for c in &problems.conflicts {
             put_conflict.execute(params![c.entity_ref, c.winner_file, c.loser_file])?;
         }
         let mut put_diagnostic = tx.prepare_cached(
             "INSERT INTO catalog_diagnostics (file_key, file, line, col, severity, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
-        for (key, d) in &changes.diagnostics {
+        for (key, d) in &problems.diagnostics {
             put_diagnostic.execute(params![key, d.file, d.line, d.col, severity_text(d.severity), d.message])?;
         }
     }

@@ -7,7 +7,7 @@ mod backends;
 
 use std::collections::HashMap;
 
-use kiosque_catalog::{reconcile, Catalog, Diagnostic, FileOutcome, FileState, NewEntity};
+use kiosque_catalog::{reconcile, Catalog, ChangeSet, Diagnostic, FileOutcome, FileState, NewEntity};
 use kiosque_model::{derive_relations, Entity, Severity};
 use kiosque_store::CatalogStore;
 use serde_json::{json, Value};
@@ -94,6 +94,19 @@ fn empty_change_keeps_generation(store: &dyn CatalogStore) {
     assert_eq!(import(store, vec![unchanged]), 1);
 }
 
+fn a_change_that_writes_nothing_keeps_the_generation(store: &dyn CatalogStore) {
+    import(store, vec![parsed("file:/a.yaml", 1, vec![component("web", "t")], vec![])]);
+    // Replacing diagnostics that do not exist, re-writing the same file state.
+    let changes = ChangeSet {
+        reprocessed_files: vec!["location:file:/nowhere".into()],
+        files: vec![state("file:/a.yaml", 1)],
+        ..ChangeSet::default()
+    };
+    assert_eq!(store.apply(&changes).unwrap(), 1);
+    let changes = ChangeSet { files: vec![state("file:/a.yaml", 2)], ..ChangeSet::default() };
+    assert_eq!(store.apply(&changes).unwrap(), 2, "a new file state is a change");
+}
+
 fn orphans_conflicts_and_diagnostics(store: &dyn CatalogStore) {
     import(
         store,
@@ -108,6 +121,7 @@ fn orphans_conflicts_and_diagnostics(store: &dyn CatalogStore) {
         ],
     );
     let snapshot = store.snapshot().unwrap();
+    assert_eq!(snapshot.conflicts, store.conflicts().unwrap());
     assert_eq!(snapshot.conflicts.len(), 1);
     assert_eq!(snapshot.conflicts[0].winner_file, "file:/a.yaml");
     assert_eq!(snapshot.conflicts[0].loser_file, "file:/b.yaml");
@@ -161,6 +175,7 @@ backends::for_each_backend!(
     empty_store_has_nothing,
     import_round_trips_entities_relations_and_files,
     empty_change_keeps_generation,
+    a_change_that_writes_nothing_keeps_the_generation,
     orphans_conflicts_and_diagnostics,
     locations_are_registered_once,
     large_imports_fit_in_one_transaction,
