@@ -2,6 +2,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use kiosque_model::{Relation, Severity};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
@@ -245,6 +246,7 @@ pub fn reconcile(previous: &HashMap<String, Claim>, mut outcomes: Vec<FileOutcom
         }
     }
 
+    let mut accepted: Vec<(NewEntity, String, String)> = Vec::new();
     for outcome in outcomes {
         match outcome {
             FileOutcome::Unchanged { state, touched } => {
@@ -305,7 +307,7 @@ pub fn reconcile(previous: &HashMap<String, Claim>, mut outcomes: Vec<FileOutcom
                                 entity.entity_ref.clone(),
                                 Claim { file_key: state.key.clone(), orphan: false },
                             );
-                            changes.upserts.push(stored(entity, &state.key, &state.origin));
+                            accepted.push((entity, state.key.clone(), state.origin.clone()));
                         }
                     }
                 }
@@ -313,6 +315,8 @@ pub fn reconcile(previous: &HashMap<String, Claim>, mut outcomes: Vec<FileOutcom
             }
         }
     }
+    // Serializing the accepted entities is the expensive part: in parallel.
+    changes.upserts = accepted.into_par_iter().map(|(entity, key, origin)| stored(entity, &key, &origin)).collect();
     let mut orphaned: Vec<String> = orphaned.into_iter().collect();
     orphaned.sort();
     changes.orphaned = orphaned;

@@ -1,7 +1,7 @@
-use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
+use std::collections::BTreeMap;
 
 use kiosque_model::{EntityRef, RelationType, Severity, ANNOTATION_ORPHAN};
+use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::change::{Conflict, Snapshot, StoredEntity};
@@ -18,9 +18,10 @@ const MAX_INDEXED_VALUE: usize = 200;
 
 /// Fields whose values are unique per entity or long prose: indexing them
 /// would cost memory for filters nobody runs, so they are matched by scanning.
-const UNINDEXED_VALUES: [&str; 7] = [
+const UNINDEXED_VALUES: [&str; 8] = [
     "metadata.uid",
     "metadata.etag",
+    "metadata.title",
     "metadata.description",
     "metadata.annotations.backstage.io/managed-by-location",
     "metadata.annotations.backstage.io/managed-by-origin-location",
@@ -46,17 +47,25 @@ pub(crate) struct Entry {
     pub(crate) relations: Vec<(RelationType, u32)>,
 }
 
+pub(crate) type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
+
 pub(crate) struct ValueSlot {
     /// The value as first written, when it differs from its lower-case key.
     display: Option<Box<str>>,
     pub(crate) ids: Vec<EntityId>,
+    /// The same ids as a bitmap, for values common enough (kind, lifecycle,
+    /// type…) that counting their intersections word by word is cheaper.
+    pub(crate) bits: Option<Box<[u64]>>,
 }
+
+/// Values held by at least one entity in this many get a bitmap.
+const BITMAP_RATIO: usize = 64;
 
 #[derive(Default)]
 pub(crate) struct KeyIndex {
     /// Entities that have the key at all.
     pub(crate) present: Vec<EntityId>,
-    pub(crate) values: HashMap<Box<str>, ValueSlot>,
+    pub(crate) values: FastMap<Box<str>, ValueSlot>,
     /// False when values are not indexed: filters on this key scan.
     pub(crate) indexed: bool,
 }
@@ -71,12 +80,18 @@ impl KeyIndex {
 pub struct Catalog {
     pub(crate) generation: u64,
     pub(crate) entries: Vec<Entry>,
-    pub(crate) by_ref: HashMap<Box<str>, EntityId>,
+    pub(crate) by_ref: FastMap<Box<str>, EntityId>,
     /// Relation targets (which may name entities that do not exist).
     pub(crate) targets: Vec<Box<str>>,
-    pub(crate) fields: HashMap<Box<str>, KeyIndex>,
+    pub(crate) target_ids: FastMap<Box<str>, u32>,
+    /// For each target, the relations that point at it: answers
+    /// `relations.<type>=<ref>` filters and facets without a field index.
+    pub(crate) incoming: Vec<Vec<(RelationType, EntityId)>>,
+    /// Flattened `key=value` postings of the entities' own fields.
+    pub(crate) fields: FastMap<Box<str>, KeyIndex>,
     /// Full-text tokens → (entity, fields where the token occurs).
-    pub(crate) words: BTreeMap<Box<str>, Vec<(EntityId, u8)>>,
+    /// Sorted by word, for prefix search by binary search.
+    pub(crate) words: Vec<(Box<str>, Vec<(EntityId, u8)>)>,
     pub(crate) conflicts: Vec<Conflict>,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
@@ -115,15 +130,17 @@ impl<'a> EntityView<'a> {
             let target = &self.catalog.targets[*target as usize];
             let (k, rest) = target.split_once(':').unwrap_or(("", target));
             let (ns, name) = rest.split_once('/').unwrap_or(("default", rest));
-            let _ = write!(
-                out,
-                "{{\"type\":\"{}\",\"targetRef\":{},\"target\":{{\"kind\":{},\"namespace\":{},\"name\":{}}}}}",
-                kind.as_str(),
-                json_string(target),
-                json_string(k),
-                json_string(ns),
-                json_string(name)
-            );
+            out.push_str("{\"type\":\"");
+            out.push_str(kind.as_str());
+            out.push_str("\",\"targetRef\":");
+            push_json_string(&mut out, target);
+            out.push_str(",\"target\":{\"kind\":");
+            push_json_string(&mut out, k);
+            out.push_str(",\"namespace\":");
+            push_json_string(&mut out, ns);
+            out.push_str(",\"name\":");
+            push_json_string(&mut out, name);
+            out.push_str("}}");
         }
         out.push_str("]}");
         out
@@ -147,8 +164,16 @@ impl<'a> EntityView<'a> {
     }
 }
 
-fn json_string(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_default()
+/// Appends a JSON string literal; references rarely need escaping, so the
+/// common case is a plain copy.
+pub fn push_json_string(out: &mut String, text: &str) {
+    if text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::to_string(text).unwrap_or_default());
+    }
 }
 
 impl Catalog {
@@ -156,24 +181,29 @@ impl Catalog {
     /// source entity whichever entity declared them, de-duplicated.
     pub fn build(snapshot: Snapshot) -> Catalog {
         let Snapshot { generation, mut entities, conflicts, diagnostics } = snapshot;
-        entities.sort_by(|a, b| a.entity_ref.cmp(&b.entity_ref));
+        entities.par_sort_unstable_by(|a, b| a.entity_ref.cmp(&b.entity_ref));
         let mut catalog = Catalog {
             generation,
             entries: Vec::with_capacity(entities.len()),
-            by_ref: HashMap::with_capacity(entities.len()),
+            by_ref: FastMap::default(),
             targets: Vec::new(),
-            fields: HashMap::new(),
-            words: BTreeMap::new(),
+            target_ids: FastMap::default(),
+            incoming: Vec::new(),
+            fields: FastMap::default(),
+            words: Vec::new(),
             conflicts,
             diagnostics,
         };
-        let mut target_ids: HashMap<Box<str>, u32> = HashMap::new();
+        catalog.by_ref.reserve(entities.len());
         // First pass: entries and their ids, so relations can find their source.
-        let mut pending_relations = Vec::new();
+        let mut pending_relations = Vec::with_capacity(entities.len());
         for (id, stored) in entities.into_iter().enumerate() {
-            let StoredEntity { entity_ref, file_key, line, col, orphan, body, relations } = stored;
+            let StoredEntity { entity_ref, file_key, line, col, orphan, mut body, relations } = stored;
             catalog.by_ref.insert(entity_ref.clone().into_boxed_str(), id as EntityId);
             let kind = entity_ref.split(':').next().unwrap_or("").into();
+            if orphan {
+                mark_orphan(&mut body);
+            }
             catalog.entries.push(Entry {
                 entity_ref: entity_ref.into_boxed_str(),
                 kind,
@@ -204,12 +234,12 @@ impl Catalog {
                 let (Some(&source), Some(kind)) = (catalog.by_ref.get(source), RelationType::parse(kind)) else {
                     continue; // the source entity no longer exists
                 };
-                let target = match target_ids.get(target) {
+                let target = match catalog.target_ids.get(target) {
                     Some(&id) => id,
                     None => {
                         let id = catalog.targets.len() as u32;
                         catalog.targets.push(target.into());
-                        target_ids.insert(target.into(), id);
+                        catalog.target_ids.insert(target.into(), id);
                         id
                     }
                 };
@@ -219,6 +249,7 @@ impl Catalog {
         dangling.sort();
         dangling.dedup();
         catalog.diagnostics.extend(dangling);
+        catalog.incoming = vec![Vec::new(); catalog.targets.len()];
         for id in 0..catalog.entries.len() {
             let targets = &catalog.targets;
             let list = &mut catalog.entries[id].relations;
@@ -226,33 +257,49 @@ impl Catalog {
             // a child's parent): keep one.
             list.sort_by(|a, b| (a.0.as_str(), &targets[a.1 as usize]).cmp(&(b.0.as_str(), &targets[b.1 as usize])));
             list.dedup();
-            if catalog.entries[id].orphan {
-                mark_orphan(&mut catalog.entries[id].body);
+            for (kind, target) in list.iter() {
+                catalog.incoming[*target as usize].push((*kind, id as EntityId));
             }
-            catalog.index_entity(id as EntityId);
         }
+
+        // Parsing and flattening every body is the costly part: in parallel,
+        // then merged into the indexes in id order (posting lists stay sorted).
+        // Chunks bound the memory the extracted pairs take at once.
+        let mut words: FastMap<Box<str>, Vec<(EntityId, u8)>> = FastMap::default();
+        for start in (0..catalog.entries.len()).step_by(EXTRACT_CHUNK) {
+            let end = (start + EXTRACT_CHUNK).min(catalog.entries.len());
+            let extracted: Vec<Extracted> =
+                catalog.entries[start..end].par_iter().map(|entry| extract(&entry.body)).collect();
+            for (offset, extracted) in extracted.into_iter().enumerate() {
+                catalog.index_entity((start + offset) as EntityId, extracted, &mut words);
+            }
+        }
+        catalog.words = words.into_iter().collect();
+        catalog.words.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let words_per_bitmap = catalog.entries.len().div_ceil(64);
+        let dense = catalog.entries.len() / BITMAP_RATIO;
+        for index in catalog.fields.values_mut() {
+            for slot in index.values.values_mut().filter(|slot| slot.ids.len() > dense.max(1024)) {
+                let mut bits = vec![0u64; words_per_bitmap];
+                for id in &slot.ids {
+                    bits[*id as usize / 64] |= 1 << (id % 64);
+                }
+                slot.bits = Some(bits.into_boxed_slice());
+            }
+        }
+        catalog.fields.shrink_to_fit();
         catalog
     }
 
-    fn index_entity(&mut self, id: EntityId) {
-        let entry = &self.entries[id as usize];
-        let Ok(value) = serde_json::from_str::<Value>(&entry.body) else { return };
-        let mut pairs: Vec<(String, String)> = Vec::with_capacity(32);
-        flatten("", &value, &mut pairs);
-        if value.pointer("/metadata/namespace").is_none() {
-            pairs.push(("metadata.namespace".into(), "default".into()));
-        }
-        for (kind, target) in &entry.relations {
-            pairs.push((
-                format!("relations.{}", kind.as_str().to_ascii_lowercase()),
-                self.targets[*target as usize].to_string(),
-            ));
-        }
-        for (key, display) in pairs {
-            let index = self.fields.entry(key.clone().into_boxed_str()).or_insert_with(|| KeyIndex {
-                indexed: !UNINDEXED_VALUES.contains(&key.as_str()),
-                ..KeyIndex::default()
-            });
+    fn index_entity(&mut self, id: EntityId, extracted: Extracted, words: &mut FastMap<Box<str>, Vec<(EntityId, u8)>>) {
+        for (key, display) in extracted.pairs {
+            let index = match self.fields.get_mut(key.as_str()) {
+                Some(index) => index,
+                None => self.fields.entry(key.clone().into_boxed_str()).or_insert_with(|| KeyIndex {
+                    indexed: !UNINDEXED_VALUES.contains(&key.as_str()),
+                    ..KeyIndex::default()
+                }),
+            };
             if index.present.last() != Some(&id) {
                 index.present.push(id);
             }
@@ -260,32 +307,25 @@ impl Catalog {
                 continue;
             }
             let lower = display.to_lowercase();
-            let slot = index.values.entry(lower.clone().into_boxed_str()).or_insert_with(|| ValueSlot {
-                display: (display != lower).then(|| display.into_boxed_str()),
-                ids: Vec::new(),
-            });
+            let slot = match index.values.get_mut(lower.as_str()) {
+                Some(slot) => slot,
+                None => index.values.entry(lower.clone().into_boxed_str()).or_insert_with(|| ValueSlot {
+                    display: (display != lower).then(|| display.into_boxed_str()),
+                    ids: Vec::new(),
+                    bits: None,
+                }),
+            };
             if slot.ids.last() != Some(&id) {
                 slot.ids.push(id);
             }
         }
-
-        let metadata = value.get("metadata");
-        let text_of = |field: &str| metadata.and_then(|m| m.get(field)).and_then(Value::as_str).unwrap_or("");
-        let mut found: HashMap<String, u8> = HashMap::new();
-        for (field, bit) in [("name", FIELD_NAME), ("title", FIELD_TITLE), ("description", FIELD_DESCRIPTION)] {
-            for token in text::tokens(text_of(field)) {
-                *found.entry(token).or_default() |= bit;
-            }
-        }
-        if let Some(Value::Array(tags)) = metadata.and_then(|m| m.get("tags")) {
-            for tag in tags.iter().filter_map(Value::as_str) {
-                for token in text::tokens(tag) {
-                    *found.entry(token).or_default() |= FIELD_TAG;
+        for (token, fields) in extracted.words {
+            match words.get_mut(token.as_str()) {
+                Some(postings) => postings.push((id, fields)),
+                None => {
+                    words.insert(token.into_boxed_str(), vec![(id, fields)]);
                 }
             }
-        }
-        for (token, fields) in found {
-            self.words.entry(token.into_boxed_str()).or_default().push((id, fields));
         }
     }
 
@@ -354,8 +394,43 @@ impl Catalog {
     }
 }
 
+const EXTRACT_CHUNK: usize = 4096;
+
+/// What one entity contributes to the indexes.
+struct Extracted {
+    pairs: Vec<(String, String)>,
+    words: Vec<(String, u8)>,
+}
+
+fn extract(body: &str) -> Extracted {
+    let Ok(value) = serde_json::from_str::<Value>(body) else {
+        return Extracted { pairs: Vec::new(), words: Vec::new() };
+    };
+    let mut pairs: Vec<(String, String)> = Vec::with_capacity(32);
+    flatten("", &value, &mut pairs);
+    if value.pointer("/metadata/namespace").is_none() {
+        pairs.push(("metadata.namespace".into(), "default".into()));
+    }
+    let metadata = value.get("metadata");
+    let text_of = |field: &str| metadata.and_then(|m| m.get(field)).and_then(Value::as_str).unwrap_or("");
+    let mut found: FastMap<String, u8> = FastMap::default();
+    for (field, bit) in [("name", FIELD_NAME), ("title", FIELD_TITLE), ("description", FIELD_DESCRIPTION)] {
+        for token in text::tokens(text_of(field)) {
+            *found.entry(token).or_default() |= bit;
+        }
+    }
+    if let Some(Value::Array(tags)) = metadata.and_then(|m| m.get("tags")) {
+        for tag in tags.iter().filter_map(Value::as_str) {
+            for token in text::tokens(tag) {
+                *found.entry(token).or_default() |= FIELD_TAG;
+            }
+        }
+    }
+    Extracted { pairs, words: found.into_iter().collect() }
+}
+
 /// Adds Backstage's orphan annotation to a stored body.
-fn mark_orphan(body: &mut Box<str>) {
+fn mark_orphan(body: &mut String) {
     if let Ok(mut value) = serde_json::from_str::<Value>(body) {
         if let Some(metadata) = value.get_mut("metadata").and_then(Value::as_object_mut) {
             let annotations = metadata.entry("annotations").or_insert_with(|| Value::Object(Default::default()));
@@ -363,7 +438,7 @@ fn mark_orphan(body: &mut Box<str>) {
                 a.insert(ANNOTATION_ORPHAN.into(), Value::String("true".into()));
             }
         }
-        *body = value.to_string().into_boxed_str();
+        *body = value.to_string();
     }
 }
 

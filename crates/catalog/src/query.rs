@@ -1,3 +1,4 @@
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
@@ -89,9 +90,13 @@ pub struct Query {
     pub after: Option<SortPosition>,
     pub limit: Option<usize>,
     pub offset: usize,
+    /// Whether `Page::total` must count every match (by-query does; the
+    /// plain listing does not, and can stop at the page's end).
+    pub count_total: bool,
 }
 
 /// One page of results; `next` is the sort position to resume after.
+/// `total` counts every match when the query asked for it.
 #[derive(Debug, Clone)]
 pub struct Page {
     pub ids: Vec<EntityId>,
@@ -150,22 +155,26 @@ impl Catalog {
 
     fn match_set(&self, set: &FilterSet) -> Vec<EntityId> {
         // Cheapest conditions first: they bound the scan of the others.
-        let mut lists: Vec<Vec<EntityId>> = Vec::new();
+        let mut lists: Vec<Cow<'_, [EntityId]>> = Vec::new();
         let mut scans: Vec<&crate::query::Filter> = Vec::new();
         for filter in &set.filters {
+            if let Some(kind) = filter.key.strip_prefix("relations.") {
+                lists.push(Cow::Owned(self.relation_postings(kind, &filter.values)));
+                continue;
+            }
             match self.fields.get(filter.key.as_str()) {
                 None => return Vec::new(),
-                Some(index) => match postings(index, filter) {
+                Some(index) => match postings_ref(index, filter) {
                     Some(ids) => lists.push(ids),
                     None => scans.push(filter),
                 },
             }
         }
-        lists.sort_by_key(Vec::len);
+        lists.sort_by_key(|l| l.len());
         let mut current: Option<Vec<EntityId>> = None;
         for list in lists {
             current = Some(match current {
-                None => list,
+                None => list.into_owned(),
                 Some(c) => intersect(&c, &list),
             });
         }
@@ -177,6 +186,25 @@ impl Catalog {
             current.retain(|&id| scans.iter().all(|f| self.scan_match(id, f)));
         }
         current
+    }
+
+    /// Entities with a relation of this type (to one of `targets`, when given).
+    fn relation_postings(&self, kind: &str, targets: &[String]) -> Vec<EntityId> {
+        let Some(kind) = RelationType::parse(kind) else { return Vec::new() };
+        let mut out: Vec<EntityId> = if targets.is_empty() {
+            (0..self.entries.len() as EntityId)
+                .filter(|&id| self.entries[id as usize].relations.iter().any(|(k, _)| *k == kind))
+                .collect()
+        } else {
+            targets
+                .iter()
+                .filter_map(|t| self.target_ids.get(t.as_str()))
+                .flat_map(|&t| self.incoming[t as usize].iter().filter(|(k, _)| *k == kind).map(|(_, id)| *id))
+                .collect()
+        };
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     fn scan_match(&self, id: EntityId, filter: &Filter) -> bool {
@@ -198,9 +226,7 @@ impl Catalog {
         let mut scores: Option<HashMap<EntityId, u32>> = None;
         for term in &terms {
             let mut term_scores: HashMap<EntityId, u32> = HashMap::new();
-            for (word, postings) in
-                self.words.range::<str, _>((std::ops::Bound::Included(term.as_str()), std::ops::Bound::Unbounded))
-            {
+            for (word, postings) in self.words[self.words.partition_point(|(w, _)| **w < *term.as_str())..].iter() {
                 if !word.starts_with(term.as_str()) {
                     break;
                 }
@@ -230,6 +256,9 @@ impl Catalog {
 
     /// Runs a list query and returns one page.
     pub fn query(&self, query: &Query) -> Page {
+        if let Some(page) = self.first_matches(query) {
+            return page;
+        }
         let mut ids = self.filter(&query.filters);
         if let Some(text) = query.text.as_deref().filter(|t| !t.trim().is_empty()) {
             let mut found: Vec<EntityId> = self.search(text).into_iter().map(|(id, _)| id).collect();
@@ -258,6 +287,81 @@ impl Catalog {
             None
         };
         Page { ids: page.into_iter().map(|(_, id)| id).collect(), total, next }
+    }
+
+    /// The common listing — one filter set of indexed conditions, in reference
+    /// order — intersects lazily from the cursor, and stops at the page's end
+    /// unless the total is wanted; nothing is materialised either way.
+    fn first_matches(&self, query: &Query) -> Option<Page> {
+        if query.order.is_some() || query.text.is_some() || query.filters.len() != 1 {
+            return None;
+        }
+        let mut lists: Vec<Cow<'_, [EntityId]>> = Vec::new();
+        for filter in &query.filters[0].filters {
+            if filter.key.starts_with("relations.") {
+                return None;
+            }
+            let index = self.fields.get(filter.key.as_str())?;
+            lists.push(postings_ref(index, filter)?);
+        }
+        if lists.is_empty() {
+            return None;
+        }
+        let start_id = match &query.after {
+            Some(after) => self.entries.partition_point(|e| *e.entity_ref <= *after.entity_ref.as_str()) as EntityId,
+            None => 0,
+        };
+        let limit = query.limit.unwrap_or(usize::MAX);
+        let mut skip = query.offset;
+        let mut ids = Vec::new();
+        let mut has_more = false;
+        // The total counts every match, before the cursor too: from bitmaps
+        // when every condition has one, by walking the lists otherwise.
+        let bitmap_total = if query.count_total { self.bitmap_count(&query.filters[0]) } else { None };
+        let mut total = 0;
+        if query.count_total && bitmap_total.is_none() {
+            total = Leapfrog::new(&lists, 0).take_while(|&id| id < start_id).count();
+        }
+        let walk_to_end = query.count_total && bitmap_total.is_none();
+        for id in Leapfrog::new(&lists, start_id) {
+            total += 1;
+            if skip > 0 {
+                skip -= 1;
+            } else if ids.len() < limit {
+                ids.push(id);
+            } else {
+                has_more = true;
+                if !walk_to_end {
+                    break;
+                }
+            }
+        }
+        let next = if has_more {
+            ids.last()
+                .map(|&id| SortPosition { value: None, entity_ref: self.entries[id as usize].entity_ref.to_string() })
+        } else {
+            None
+        };
+        Some(Page { total: bitmap_total.unwrap_or(total), ids, next })
+    }
+
+    /// How many entities match a set of single-valued conditions that all have
+    /// bitmaps: an AND and a popcount per 64 entities.
+    fn bitmap_count(&self, set: &FilterSet) -> Option<usize> {
+        let mut maps: Vec<&[u64]> = Vec::new();
+        for filter in &set.filters {
+            let [value] = filter.values.as_slice() else { return None };
+            let slot = self.fields.get(filter.key.as_str())?.values.get(value.as_str())?;
+            maps.push(slot.bits.as_deref()?);
+        }
+        let (first, rest) = maps.split_first()?;
+        Some(
+            first
+                .iter()
+                .enumerate()
+                .map(|(i, word)| rest.iter().fold(*word, |acc, map| acc & map[i]).count_ones() as usize)
+                .sum(),
+        )
     }
 
     /// Pairs ids with their sort value and sorts them. A field with several
@@ -292,6 +396,9 @@ impl Catalog {
     /// most frequent first. Values keep their original spelling.
     pub fn facets(&self, key: &str, within: Option<&[EntityId]>) -> Vec<(String, usize)> {
         let key = key.to_ascii_lowercase();
+        if let Some(kind) = key.strip_prefix("relations.") {
+            return self.relation_facets(kind, within);
+        }
         let Some(index) = self.fields.get(key.as_str()) else { return Vec::new() };
         let mut counts: Vec<(String, usize)> = if index.indexed {
             index
@@ -311,6 +418,32 @@ impl Catalog {
         };
         counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         counts
+    }
+
+    /// Counts of entities per target of a relation type.
+    fn relation_facets(&self, kind: &str, within: Option<&[EntityId]>) -> Vec<(String, usize)> {
+        let Some(kind) = RelationType::parse(kind) else { return Vec::new() };
+        let all: Vec<EntityId>;
+        let ids = match within {
+            Some(ids) => ids,
+            None => {
+                all = (0..self.entries.len() as EntityId).collect();
+                &all
+            }
+        };
+        let mut counts: HashMap<u32, usize> = HashMap::new();
+        for id in ids {
+            let mut targets: Vec<u32> =
+                self.entries[*id as usize].relations.iter().filter(|(k, _)| *k == kind).map(|(_, t)| *t).collect();
+            targets.dedup();
+            for t in targets {
+                *counts.entry(t).or_default() += 1;
+            }
+        }
+        let mut out: Vec<(String, usize)> =
+            counts.into_iter().map(|(t, c)| (self.targets[t as usize].to_string(), c)).collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out
     }
 
     fn scan_facets(&self, key: &str, index: &KeyIndex, within: Option<&[EntityId]>) -> Vec<(String, usize)> {
@@ -365,20 +498,78 @@ impl Catalog {
     }
 }
 
-fn postings(index: &KeyIndex, filter: &Filter) -> Option<Vec<EntityId>> {
+/// A filter's posting list, borrowed when it is one stored list.
+fn postings_ref<'a>(index: &'a KeyIndex, filter: &Filter) -> Option<Cow<'a, [EntityId]>> {
     if filter.values.is_empty() {
-        return Some(index.present.clone());
+        return Some(Cow::Borrowed(&index.present));
     }
     if !index.indexed || filter.values.iter().any(|v| v.len() > 200) {
         return None;
     }
-    let mut out: Vec<EntityId> = Vec::new();
-    for value in &filter.values {
-        if let Some(slot) = index.values.get(value.as_str()) {
-            out = union(&out, &slot.ids);
+    let mut slots = filter.values.iter().filter_map(|value| index.values.get(value.as_str()));
+    match (slots.next(), slots.next()) {
+        (None, _) => Some(Cow::Borrowed(&[])),
+        (Some(only), None) => Some(Cow::Borrowed(&only.ids)),
+        (Some(first), Some(second)) => {
+            let mut out = union(&first.ids, &second.ids);
+            for slot in slots {
+                out = union(&out, &slot.ids);
+            }
+            Some(Cow::Owned(out))
         }
     }
-    Some(out)
+}
+
+/// Intersects sorted lists lazily: each list jumps (galloping search) to the
+/// largest id seen so far, so long runs that cannot match are skipped in
+/// logarithmic time, and the walk stops as soon as the caller has enough.
+struct Leapfrog<'a> {
+    lists: Vec<&'a [EntityId]>,
+    positions: Vec<usize>,
+    floor: EntityId,
+}
+
+impl<'a> Leapfrog<'a> {
+    fn new(lists: &'a [Cow<'a, [EntityId]>], floor: EntityId) -> Self {
+        Leapfrog { lists: lists.iter().map(|l| l.as_ref()).collect(), positions: vec![0; lists.len()], floor }
+    }
+
+    /// First index at or after `from` whose id is `>= target`.
+    fn gallop(list: &[EntityId], from: usize, target: EntityId) -> usize {
+        let mut step = 1;
+        let mut low = from;
+        let mut high = from;
+        while high < list.len() && list[high] < target {
+            low = high + 1;
+            high += step;
+            step *= 2;
+        }
+        let high = high.min(list.len());
+        low + list[low..high].partition_point(|&id| id < target)
+    }
+}
+
+impl Iterator for Leapfrog<'_> {
+    type Item = EntityId;
+
+    fn next(&mut self) -> Option<EntityId> {
+        let mut candidate = self.floor;
+        loop {
+            let mut agreed = true;
+            for (list, position) in self.lists.iter().zip(self.positions.iter_mut()) {
+                *position = Self::gallop(list, *position, candidate);
+                let &id = list.get(*position)?;
+                if id != candidate {
+                    candidate = id;
+                    agreed = false;
+                }
+            }
+            if agreed {
+                self.floor = candidate + 1;
+                return Some(candidate);
+            }
+        }
+    }
 }
 
 pub(crate) fn intersect(a: &[EntityId], b: &[EntityId]) -> Vec<EntityId> {

@@ -65,7 +65,12 @@ impl AppState {
             if ready && stored == served {
                 return Ok(None);
             }
-            Ok(Some(Catalog::build(state.store.snapshot()?)))
+            let started = Instant::now();
+            let snapshot = state.store.snapshot()?;
+            tracing::debug!(seconds = started.elapsed().as_secs_f64(), "snapshot read");
+            let catalog = Catalog::build(snapshot);
+            tracing::debug!(seconds = started.elapsed().as_secs_f64(), "read model built");
+            Ok(Some(catalog))
         })
         .await
         .map_err(|e| StoreError::Query(format!("reload task failed: {e}")))??;

@@ -6,7 +6,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use kiosque_catalog::{Catalog, EntityId, FilterSet, Order, Query, SortPosition};
+use kiosque_catalog::{push_json_string, Catalog, EntityId, FilterSet, Order, Query, SortPosition};
 use kiosque_ingest::{LocationKind, ScanOptions};
 use kiosque_model::EntityRef;
 use serde::{Deserialize, Serialize};
@@ -144,7 +144,12 @@ impl Listing {
         Ok((listing, offset))
     }
 
-    fn run(&self, catalog: &Catalog, offset: usize) -> Result<(kiosque_catalog::Page, Option<String>), ApiError> {
+    fn run(
+        &self,
+        catalog: &Catalog,
+        offset: usize,
+        count_total: bool,
+    ) -> Result<(kiosque_catalog::Page, Option<String>), ApiError> {
         let filters = self
             .filters
             .iter()
@@ -157,6 +162,7 @@ impl Listing {
             after: self.after.clone(),
             limit: self.limit,
             offset,
+            count_total,
         };
         let page = catalog.query(&query);
         let next = page.next.clone().map(|after| {
@@ -173,7 +179,7 @@ pub async fn list_entities(State(state): State<Arc<AppState>>, RawQuery(raw): Ra
     let params = Params::parse(raw.as_deref());
     let catalog = state.catalog();
     let (listing, offset) = Listing::from_params(&params, "after", None)?;
-    let (page, next) = listing.run(&catalog, offset)?;
+    let (page, next) = listing.run(&catalog, offset, false)?;
     let mut response = json_response(join_entities(&catalog, &page.ids, &listing.fields));
     if let Some(cursor) = next {
         if let Ok(link) = HeaderValue::from_str(&format!("</api/catalog/entities?after={cursor}>; rel=\"next\"")) {
@@ -188,7 +194,7 @@ pub async fn query_entities(State(state): State<Arc<AppState>>, RawQuery(raw): R
     let params = Params::parse(raw.as_deref());
     let catalog = state.catalog();
     let (listing, offset) = Listing::from_params(&params, "cursor", Some(20))?;
-    let (page, next) = listing.run(&catalog, offset)?;
+    let (page, next) = listing.run(&catalog, offset, true)?;
     let items = join_entities(&catalog, &page.ids, &listing.fields);
     let page_info = match next {
         Some(cursor) => json!({ "nextCursor": cursor }),
@@ -265,16 +271,28 @@ pub async fn facets(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery)
     let catalog = state.catalog();
     let filters = parse_filters(&params)?;
     let within = if filters.is_empty() { None } else { Some(catalog.filter(&filters)) };
-    let mut facets = Map::new();
-    for name in facet_names {
-        let counts: Vec<Value> = catalog
-            .facets(name, within.as_deref())
-            .into_iter()
-            .map(|(value, count)| json!({"value": value, "count": count}))
-            .collect();
-        facets.insert(name.to_string(), Value::Array(counts));
+    // Written directly: a facet may have thousands of values.
+    let mut out = String::from("{\"facets\":{");
+    for (i, name) in facet_names.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_json_string(&mut out, name);
+        out.push_str(":[");
+        for (j, (value, count)) in catalog.facets(name, within.as_deref()).iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"value\":");
+            push_json_string(&mut out, value);
+            out.push_str(",\"count\":");
+            out.push_str(&count.to_string());
+            out.push('}');
+        }
+        out.push(']');
     }
-    Ok(Json(json!({ "facets": facets })).into_response())
+    out.push_str("}}");
+    Ok(json_response(out))
 }
 
 #[derive(Deserialize)]
