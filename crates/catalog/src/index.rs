@@ -58,6 +58,9 @@ pub(crate) struct ValueSlot {
     pub(crate) bits: Option<Box<[u64]>>,
 }
 
+/// The entities a word occurs in, with the fields it occurs in (bits).
+pub(crate) type WordPostings = Vec<(EntityId, u8)>;
+
 /// Values held by at least one entity in this many get a bitmap.
 const BITMAP_RATIO: usize = 64;
 
@@ -91,7 +94,7 @@ pub struct Catalog {
     pub(crate) fields: FastMap<Box<str>, KeyIndex>,
     /// Full-text tokens → (entity, fields where the token occurs).
     /// Sorted by word, for prefix search by binary search.
-    pub(crate) words: Vec<(Box<str>, Vec<(EntityId, u8)>)>,
+    pub(crate) words: Vec<(Box<str>, WordPostings)>,
     pub(crate) conflicts: Vec<Conflict>,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
@@ -265,7 +268,7 @@ impl Catalog {
         // Parsing and flattening every body is the costly part: in parallel,
         // then merged into the indexes in id order (posting lists stay sorted).
         // Chunks bound the memory the extracted pairs take at once.
-        let mut words: FastMap<Box<str>, Vec<(EntityId, u8)>> = FastMap::default();
+        let mut words: FastMap<Box<str>, WordPostings> = FastMap::default();
         for start in (0..catalog.entries.len()).step_by(EXTRACT_CHUNK) {
             let end = (start + EXTRACT_CHUNK).min(catalog.entries.len());
             let extracted: Vec<Extracted> =
@@ -291,7 +294,7 @@ impl Catalog {
         catalog
     }
 
-    fn index_entity(&mut self, id: EntityId, extracted: Extracted, words: &mut FastMap<Box<str>, Vec<(EntityId, u8)>>) {
+    fn index_entity(&mut self, id: EntityId, extracted: Extracted, words: &mut FastMap<Box<str>, WordPostings>) {
         for (key, display) in extracted.pairs {
             let index = match self.fields.get_mut(key.as_str()) {
                 Some(index) => index,
