@@ -472,3 +472,33 @@ pub(crate) fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String
         other => out.push((prefix.to_string(), other.to_string())),
     }
 }
+
+/// Sizes of the read model's parts, for operators and benchmarks.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct CatalogStats {
+    pub entities: usize,
+    pub relations: usize,
+    pub relation_targets: usize,
+    pub indexed_keys: usize,
+    pub indexed_values: usize,
+    pub postings: usize,
+    pub bitmaps: usize,
+    pub words: usize,
+    pub word_postings: usize,
+}
+
+impl Catalog {
+    pub fn stats(&self) -> CatalogStats {
+        CatalogStats {
+            entities: self.entries.len(),
+            relations: self.entries.iter().map(|e| e.relations.len()).sum(),
+            relation_targets: self.targets.len(),
+            indexed_keys: self.fields.len(),
+            indexed_values: self.fields.values().map(|k| k.values.len()).sum(),
+            postings: self.fields.values().flat_map(|k| k.values.values()).map(|s| s.ids.len()).sum(),
+            bitmaps: self.fields.values().flat_map(|k| k.values.values()).filter(|s| s.bits.is_some()).count(),
+            words: self.words.len(),
+            word_postings: self.words.iter().map(|(_, p)| p.len()).sum(),
+        }
+    }
+}

@@ -21,5 +21,5 @@ pub use change::{
     StoredEntity, StoredRelations,
 };
 pub use diagnostic::Diagnostic;
-pub use index::{push_json_string, Catalog, EntityId, EntityView, RelationView};
+pub use index::{push_json_string, Catalog, CatalogStats, EntityId, EntityView, RelationView};
 pub use query::{Filter, FilterSet, Graph, GraphEdge, Order, Page, Query, QueryError, SortPosition};

@@ -246,7 +246,9 @@ fn serve(config: Config, args: ServeArgs) -> Result<ExitCode, String> {
         api_token: config.auth.api_token.clone(),
         read_requires_token: config.auth.read_requires_token,
     };
-    let state = kiosque_server::AppState::new(store, auth, scan_options(&config));
+    // Safety: mi_collect only walks the allocator's own free lists.
+    let release = Box::new(|| unsafe { libmimalloc_sys::mi_collect(true) });
+    let state = kiosque_server::AppState::with_memory_release(store, auth, scan_options(&config), release);
     let options = kiosque_server::ServeOptions {
         listen,
         refresh_interval: Duration::from_secs(args.refresh_interval.unwrap_or(config.catalog.refresh_interval_seconds)),

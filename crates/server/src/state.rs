@@ -30,6 +30,9 @@ pub struct AppState {
     refresh_lock: Mutex<()>,
     pub started: Instant,
     ready: std::sync::atomic::AtomicBool,
+    /// Called after a catalog is swapped in, once the old one is dropped:
+    /// the binary hands its allocator's memory back to the system there.
+    release_memory: Option<Box<dyn Fn() + Send + Sync>>,
 }
 
 impl AppState {
@@ -43,7 +46,24 @@ impl AppState {
             refresh_lock: Mutex::new(()),
             started: Instant::now(),
             ready: std::sync::atomic::AtomicBool::new(false),
+            release_memory: None,
         })
+    }
+
+    /// As [`AppState::new`], with a function that returns freed memory to the
+    /// system after each reload (building a read model allocates far more
+    /// than it keeps).
+    pub fn with_memory_release(
+        store: Arc<dyn CatalogStore>,
+        auth: AuthConfig,
+        scan: ScanOptions,
+        release_memory: Box<dyn Fn() + Send + Sync>,
+    ) -> Arc<AppState> {
+        let mut state = AppState::new(store, auth, scan);
+        if let Some(state) = Arc::get_mut(&mut state) {
+            state.release_memory = Some(release_memory);
+        }
+        state
     }
 
     /// The catalog being served: a cheap handle on an immutable snapshot.
@@ -98,7 +118,11 @@ impl AppState {
         }
         self.metrics.generation.set(catalog.generation() as i64);
         tracing::info!(generation = catalog.generation(), entities = catalog.len(), "catalog loaded");
-        *self.catalog.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(catalog);
+        let previous = std::mem::replace(&mut *self.catalog.write().unwrap_or_else(|p| p.into_inner()), Arc::new(catalog));
+        drop(previous);
+        if let Some(release) = &self.release_memory {
+            release();
+        }
     }
 
     /// Scans every location, commits the changes and serves the new catalog.

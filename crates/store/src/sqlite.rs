@@ -310,6 +310,9 @@ impl CatalogStore for SqliteStore {
             rows.collect::<Result<Vec<_>, _>>()?
         };
         tx.commit()?;
+        // The pages read for a snapshot are not needed again soon: give the
+        // cache back rather than keep tens of megabytes beside the read model.
+        conn.execute_batch("PRAGMA shrink_memory")?;
         Ok(Snapshot { generation: generation.parse().unwrap_or(0), entities, conflicts, diagnostics })
     }
 
