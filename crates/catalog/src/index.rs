@@ -49,13 +49,18 @@ pub(crate) struct Entry {
 
 pub(crate) type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
-pub(crate) struct ValueSlot {
+/// A key's values while the index is being built.
+struct ValueSlot {
     /// The value as first written, when it differs from its lower-case key.
     display: Option<Box<str>>,
-    pub(crate) ids: Vec<EntityId>,
-    /// The same ids as a bitmap, for values common enough (kind, lifecycle,
-    /// type…) that counting their intersections word by word is cheaper.
-    pub(crate) bits: Option<Box<[u64]>>,
+    ids: Vec<EntityId>,
+}
+
+#[derive(Default)]
+struct KeyBuilder {
+    present: Vec<EntityId>,
+    values: FastMap<Box<str>, ValueSlot>,
+    indexed: bool,
 }
 
 /// The entities a word occurs in, with the fields it occurs in (bits).
@@ -64,18 +69,83 @@ pub(crate) type WordPostings = Vec<(EntityId, u8)>;
 /// Values held by at least one entity in this many get a bitmap.
 const BITMAP_RATIO: usize = 64;
 
+/// One key's postings, frozen: distinct lower-case values sorted, their
+/// entity ids laid end to end. A few hundred thousand distinct values cost
+/// a string and an offset each, not a hash-map entry and a vector.
 #[derive(Default)]
 pub(crate) struct KeyIndex {
     /// Entities that have the key at all.
     pub(crate) present: Vec<EntityId>,
-    pub(crate) values: FastMap<Box<str>, ValueSlot>,
     /// False when values are not indexed: filters on this key scan.
     pub(crate) indexed: bool,
+    values: Vec<Box<str>>,
+    /// `ids[offsets[i]..offsets[i + 1]]` hold value `i`.
+    offsets: Vec<u32>,
+    ids: Vec<EntityId>,
+    /// Original spellings, where they differ from the lower-case value.
+    display: FastMap<u32, Box<str>>,
+    /// The ids of common values (kind, lifecycle, type…) as bitmaps too:
+    /// counting their intersections word by word is cheaper.
+    bits: FastMap<u32, Box<[u64]>>,
+}
+
+/// One value of a key.
+#[derive(Clone, Copy)]
+pub(crate) struct Slot<'a> {
+    pub(crate) ids: &'a [EntityId],
+    pub(crate) bits: Option<&'a [u64]>,
+    pub(crate) display: &'a str,
 }
 
 impl KeyIndex {
-    pub(crate) fn display<'a>(&'a self, lower: &'a str) -> &'a str {
-        self.values.get(lower).and_then(|s| s.display.as_deref()).unwrap_or(lower)
+    fn freeze(builder: KeyBuilder, entity_count: usize) -> KeyIndex {
+        let mut values: Vec<(Box<str>, ValueSlot)> = builder.values.into_iter().collect();
+        values.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut index = KeyIndex { present: builder.present, indexed: builder.indexed, ..KeyIndex::default() };
+        index.present.shrink_to_fit();
+        index.offsets.reserve_exact(values.len() + 1);
+        index.ids.reserve_exact(values.iter().map(|(_, s)| s.ids.len()).sum());
+        let dense = (entity_count / BITMAP_RATIO).max(1024);
+        for (i, (value, slot)) in values.into_iter().enumerate() {
+            index.offsets.push(index.ids.len() as u32);
+            if slot.ids.len() > dense {
+                let mut bits = vec![0u64; entity_count.div_ceil(64)];
+                for id in &slot.ids {
+                    bits[*id as usize / 64] |= 1 << (id % 64);
+                }
+                index.bits.insert(i as u32, bits.into_boxed_slice());
+            }
+            index.ids.extend_from_slice(&slot.ids);
+            if let Some(display) = slot.display {
+                index.display.insert(i as u32, display);
+            }
+            index.values.push(value);
+        }
+        index.offsets.push(index.ids.len() as u32);
+        index
+    }
+
+    fn slot(&self, i: usize) -> Slot<'_> {
+        Slot {
+            ids: &self.ids[self.offsets[i] as usize..self.offsets[i + 1] as usize],
+            bits: self.bits.get(&(i as u32)).map(|b| &**b),
+            display: self.display.get(&(i as u32)).map_or(&*self.values[i], |d| &**d),
+        }
+    }
+
+    /// The postings of a lower-case value.
+    pub(crate) fn get(&self, value: &str) -> Option<Slot<'_>> {
+        let i = self.values.binary_search_by(|v| (**v).cmp(value)).ok()?;
+        Some(self.slot(i))
+    }
+
+    /// Every value, in order, with its postings.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, Slot<'_>)> {
+        (0..self.values.len()).map(|i| (&*self.values[i], self.slot(i)))
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.values.len()
     }
 }
 
@@ -269,69 +339,75 @@ impl Catalog {
         // then merged into the indexes in id order (posting lists stay sorted).
         // Chunks bound the memory the extracted pairs take at once.
         let mut words: FastMap<Box<str>, WordPostings> = FastMap::default();
+        let mut builders: FastMap<Box<str>, KeyBuilder> = FastMap::default();
         for start in (0..catalog.entries.len()).step_by(EXTRACT_CHUNK) {
             let end = (start + EXTRACT_CHUNK).min(catalog.entries.len());
             let extracted: Vec<Extracted> =
                 catalog.entries[start..end].par_iter().map(|entry| extract(&entry.body)).collect();
             for (offset, extracted) in extracted.into_iter().enumerate() {
-                catalog.index_entity((start + offset) as EntityId, extracted, &mut words);
+                index_entity((start + offset) as EntityId, extracted, &mut builders, &mut words);
             }
         }
         catalog.words = words.into_iter().collect();
         catalog.words.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let words_per_bitmap = catalog.entries.len().div_ceil(64);
-        let dense = catalog.entries.len() / BITMAP_RATIO;
-        for index in catalog.fields.values_mut() {
-            for slot in index.values.values_mut().filter(|slot| slot.ids.len() > dense.max(1024)) {
-                let mut bits = vec![0u64; words_per_bitmap];
-                for id in &slot.ids {
-                    bits[*id as usize / 64] |= 1 << (id % 64);
-                }
-                slot.bits = Some(bits.into_boxed_slice());
-            }
+        for words in catalog.words.iter_mut() {
+            words.1.shrink_to_fit();
         }
-        catalog.fields.shrink_to_fit();
+        let count = catalog.entries.len();
+        catalog.fields = builders.into_iter().map(|(key, builder)| (key, KeyIndex::freeze(builder, count))).collect();
+        for entry in catalog.entries.iter_mut() {
+            entry.relations.shrink_to_fit();
+        }
+        for incoming in catalog.incoming.iter_mut() {
+            incoming.shrink_to_fit();
+        }
         catalog
     }
+}
 
-    fn index_entity(&mut self, id: EntityId, extracted: Extracted, words: &mut FastMap<Box<str>, WordPostings>) {
-        for (key, display) in extracted.pairs {
-            let index = match self.fields.get_mut(key.as_str()) {
-                Some(index) => index,
-                None => self.fields.entry(key.clone().into_boxed_str()).or_insert_with(|| KeyIndex {
-                    indexed: !UNINDEXED_VALUES.contains(&key.as_str()),
-                    ..KeyIndex::default()
-                }),
-            };
-            if index.present.last() != Some(&id) {
-                index.present.push(id);
-            }
-            if !index.indexed || display.len() > MAX_INDEXED_VALUE {
-                continue;
-            }
-            let lower = display.to_lowercase();
-            let slot = match index.values.get_mut(lower.as_str()) {
-                Some(slot) => slot,
-                None => index.values.entry(lower.clone().into_boxed_str()).or_insert_with(|| ValueSlot {
-                    display: (display != lower).then(|| display.into_boxed_str()),
-                    ids: Vec::new(),
-                    bits: None,
-                }),
-            };
-            if slot.ids.last() != Some(&id) {
-                slot.ids.push(id);
-            }
+fn index_entity(
+    id: EntityId,
+    extracted: Extracted,
+    builders: &mut FastMap<Box<str>, KeyBuilder>,
+    words: &mut FastMap<Box<str>, WordPostings>,
+) {
+    for (key, display) in extracted.pairs {
+        let index = match builders.get_mut(key.as_str()) {
+            Some(index) => index,
+            None => builders.entry(key.clone().into_boxed_str()).or_insert_with(|| KeyBuilder {
+                indexed: !UNINDEXED_VALUES.contains(&key.as_str()),
+                ..KeyBuilder::default()
+            }),
+        };
+        if index.present.last() != Some(&id) {
+            index.present.push(id);
         }
-        for (token, fields) in extracted.words {
-            match words.get_mut(token.as_str()) {
-                Some(postings) => postings.push((id, fields)),
-                None => {
-                    words.insert(token.into_boxed_str(), vec![(id, fields)]);
-                }
+        if !index.indexed || display.len() > MAX_INDEXED_VALUE {
+            continue;
+        }
+        let lower = display.to_lowercase();
+        let slot = match index.values.get_mut(lower.as_str()) {
+            Some(slot) => slot,
+            None => index.values.entry(lower.clone().into_boxed_str()).or_insert_with(|| ValueSlot {
+                display: (display != lower).then(|| display.into_boxed_str()),
+                ids: Vec::new(),
+            }),
+        };
+        if slot.ids.last() != Some(&id) {
+            slot.ids.push(id);
+        }
+    }
+    for (token, fields) in extracted.words {
+        match words.get_mut(token.as_str()) {
+            Some(postings) => postings.push((id, fields)),
+            None => {
+                words.insert(token.into_boxed_str(), vec![(id, fields)]);
             }
         }
     }
+}
 
+impl Catalog {
     pub fn generation(&self) -> u64 {
         self.generation
     }
@@ -494,9 +570,9 @@ impl Catalog {
             relations: self.entries.iter().map(|e| e.relations.len()).sum(),
             relation_targets: self.targets.len(),
             indexed_keys: self.fields.len(),
-            indexed_values: self.fields.values().map(|k| k.values.len()).sum(),
-            postings: self.fields.values().flat_map(|k| k.values.values()).map(|s| s.ids.len()).sum(),
-            bitmaps: self.fields.values().flat_map(|k| k.values.values()).filter(|s| s.bits.is_some()).count(),
+            indexed_values: self.fields.values().map(KeyIndex::len).sum(),
+            postings: self.fields.values().flat_map(KeyIndex::iter).map(|(_, s)| s.ids.len()).sum(),
+            bitmaps: self.fields.values().flat_map(KeyIndex::iter).filter(|(_, s)| s.bits.is_some()).count(),
             words: self.words.len(),
             word_postings: self.words.iter().map(|(_, p)| p.len()).sum(),
         }

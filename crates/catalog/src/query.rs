@@ -351,8 +351,8 @@ impl Catalog {
         let mut maps: Vec<&[u64]> = Vec::new();
         for filter in &set.filters {
             let [value] = filter.values.as_slice() else { return None };
-            let slot = self.fields.get(filter.key.as_str())?.values.get(value.as_str())?;
-            maps.push(slot.bits.as_deref()?);
+            let slot = self.fields.get(filter.key.as_str())?.get(value.as_str())?;
+            maps.push(slot.bits?);
         }
         let (first, rest) = maps.split_first()?;
         Some(
@@ -374,10 +374,10 @@ impl Catalog {
         let key = order.field.to_ascii_lowercase();
         let mut values: HashMap<EntityId, &str> = HashMap::new();
         if let Some(index) = self.fields.get(key.as_str()).filter(|i| i.indexed) {
-            for (value, slot) in &index.values {
-                for id in &slot.ids {
+            for (value, slot) in index.iter() {
+                for id in slot.ids {
                     let e = values.entry(*id).or_insert(value);
-                    if (order.descending && **value > **e) || (!order.descending && **value < **e) {
+                    if (order.descending && value > *e) || (!order.descending && value < *e) {
                         *e = value;
                     }
                 }
@@ -402,14 +402,13 @@ impl Catalog {
         let Some(index) = self.fields.get(key.as_str()) else { return Vec::new() };
         let mut counts: Vec<(String, usize)> = if index.indexed {
             index
-                .values
                 .iter()
-                .map(|(value, slot)| {
+                .map(|(_, slot)| {
                     let count = match within {
                         None => slot.ids.len(),
-                        Some(ids) => intersect_count(ids, &slot.ids),
+                        Some(ids) => intersect_count(ids, slot.ids),
                     };
-                    (index.display(value).to_string(), count)
+                    (slot.display.to_string(), count)
                 })
                 .filter(|(_, c)| *c > 0)
                 .collect()
@@ -506,14 +505,14 @@ fn postings_ref<'a>(index: &'a KeyIndex, filter: &Filter) -> Option<Cow<'a, [Ent
     if !index.indexed || filter.values.iter().any(|v| v.len() > 200) {
         return None;
     }
-    let mut slots = filter.values.iter().filter_map(|value| index.values.get(value.as_str()));
+    let mut slots = filter.values.iter().filter_map(|value| index.get(value.as_str()));
     match (slots.next(), slots.next()) {
         (None, _) => Some(Cow::Borrowed(&[])),
-        (Some(only), None) => Some(Cow::Borrowed(&only.ids)),
+        (Some(only), None) => Some(Cow::Borrowed(only.ids)),
         (Some(first), Some(second)) => {
-            let mut out = union(&first.ids, &second.ids);
+            let mut out = union(first.ids, second.ids);
             for slot in slots {
-                out = union(&out, &slot.ids);
+                out = union(&out, slot.ids);
             }
             Some(Cow::Owned(out))
         }

@@ -118,7 +118,8 @@ impl AppState {
         }
         self.metrics.generation.set(catalog.generation() as i64);
         tracing::info!(generation = catalog.generation(), entities = catalog.len(), "catalog loaded");
-        let previous = std::mem::replace(&mut *self.catalog.write().unwrap_or_else(|p| p.into_inner()), Arc::new(catalog));
+        let previous =
+            std::mem::replace(&mut *self.catalog.write().unwrap_or_else(|p| p.into_inner()), Arc::new(catalog));
         drop(previous);
         if let Some(release) = &self.release_memory {
             release();
