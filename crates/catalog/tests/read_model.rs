@@ -36,6 +36,11 @@ fn catalog() -> Catalog {
         new_entity(json!({"apiVersion": "backstage.io/v1alpha1", "kind": "System", "metadata": {"name": "banking"},
             "spec": {"owner": "team-a"}})),
     ];
+    catalog_of(entities)
+}
+
+/// Entities of one file, imported into an empty store and loaded.
+fn catalog_of(entities: Vec<NewEntity>) -> Catalog {
     let state = FileState {
         key: "file:/c.yaml".into(),
         origin: "file:/c.yaml".into(),
@@ -185,19 +190,7 @@ fn totals_from_bitmaps_match_the_posting_lists() {
             new_entity(component(&format!("svc-{i:04}"), "team-a", lifecycle, tags, "t"))
         })
         .collect();
-    let state = FileState {
-        key: "file:/big.yaml".into(),
-        origin: "file:/big.yaml".into(),
-        hash: 1,
-        size: 1,
-        mtime_ns: 1,
-        dependencies: vec![],
-        locations: vec![],
-    };
-    let changes =
-        reconcile(&HashMap::new(), vec![FileOutcome::Parsed { state, entities, kept: vec![], diagnostics: vec![] }]);
-    let c =
-        Catalog::build(Snapshot { generation: 1, entities: changes.upserts, conflicts: vec![], diagnostics: vec![] });
+    let c = catalog_of(entities);
     // Worked out by hand: i % 3 == 0 and i even ⇔ i % 6 == 0: 500 of 3000.
     for (filter, expected) in
         [("kind=component,spec.lifecycle=production,metadata.tags=java", 500), ("metadata.tags=rust", 1500)]

@@ -7,6 +7,18 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
+/// Refuses a database whose catalog schema is newer than this binary knows.
+pub(crate) fn check_not_newer(newest: Option<i64>, migrations: &[Migration]) -> Result<(), crate::StoreError> {
+    let newest = newest.unwrap_or(0);
+    let known = migrations.iter().filter(|m| m.component == "catalog").map(|m| m.version).max().unwrap_or(0);
+    if newest > known {
+        return Err(crate::StoreError::Schema(format!(
+            "the database schema (catalog version {newest}) is newer than this Kiosque (version {known}); upgrade Kiosque"
+        )));
+    }
+    Ok(())
+}
+
 pub(crate) const SQLITE: &[Migration] =
     &[Migration { component: "catalog", version: 1, sql: include_str!("../migrations/sqlite/0001_catalog.sql") }];
 

@@ -13,7 +13,7 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{ToSql, Type};
 use postgres::{Client, Config, IsolationLevel, NoTls, Row, RowIter, Transaction};
 
-use crate::migrate::{Migration, POSTGRES};
+use crate::migrate::{check_not_newer, Migration, POSTGRES};
 use crate::problems::problem_changes;
 use crate::sqlite::{parse_severity, severity_text};
 use crate::{location_id, CatalogStore, StoreError, StoredLocation};
@@ -211,13 +211,7 @@ fn migrate(client: &mut Client, migrations: &[Migration]) -> Result<(), StoreErr
     }
     let newest: Option<i64> =
         tx.query_one("SELECT MAX(version) FROM kiosque_migrations WHERE component = 'catalog'", &[])?.try_get(0)?;
-    let known = migrations.iter().filter(|m| m.component == "catalog").map(|m| m.version).max().unwrap_or(0);
-    if newest.unwrap_or(0) > known {
-        return Err(StoreError::Schema(format!(
-            "the database schema (catalog version {}) is newer than this Kiosque (version {known}); upgrade Kiosque",
-            newest.unwrap_or(0)
-        )));
-    }
+    check_not_newer(newest, migrations)?;
     tx.commit()?;
     Ok(())
 }

@@ -6,7 +6,7 @@ use kiosque_catalog::{ChangeSet, Claim, Conflict, Diagnostic, FileState, Snapsho
 use kiosque_model::Severity;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 
-use crate::migrate::{Migration, SQLITE};
+use crate::migrate::{check_not_newer, Migration, SQLITE};
 use crate::problems::problem_changes;
 use crate::{location_id, CatalogStore, StoreError, StoredLocation};
 
@@ -97,15 +97,20 @@ fn migrate(connection: &mut Connection, migrations: &[Migration]) -> Result<(), 
     }
     let newest: Option<i64> =
         tx.query_row("SELECT MAX(version) FROM kiosque_migrations WHERE component = 'catalog'", [], |r| r.get(0))?;
-    let known = migrations.iter().filter(|m| m.component == "catalog").map(|m| m.version).max().unwrap_or(0);
-    if newest.unwrap_or(0) > known {
-        return Err(StoreError::Schema(format!(
-            "the database schema (catalog version {}) is newer than this Kiosque (version {known}); upgrade Kiosque",
-            newest.unwrap_or(0)
-        )));
-    }
+    check_not_newer(newest, migrations)?;
     tx.commit()?;
     Ok(())
+}
+
+/// A diagnostic from the columns `file, line, col, severity, message`, the first at `at`.
+fn diagnostic_at(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Diagnostic> {
+    Ok(Diagnostic {
+        file: row.get(at)?,
+        line: row.get(at + 1)?,
+        col: row.get(at + 2)?,
+        severity: parse_severity(&row.get::<_, String>(at + 3)?),
+        message: row.get(at + 4)?,
+    })
 }
 
 pub(crate) fn severity_text(severity: Severity) -> &'static str {
@@ -172,18 +177,7 @@ fn apply_in(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<(), StoreError>
         let stored_diagnostics = {
             let mut statement =
                 tx.prepare_cached("SELECT file_key, file, line, col, severity, message FROM catalog_diagnostics")?;
-            let rows = statement.query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    Diagnostic {
-                        file: r.get(1)?,
-                        line: r.get(2)?,
-                        col: r.get(3)?,
-                        severity: parse_severity(&r.get::<_, String>(4)?),
-                        message: r.get(5)?,
-                    },
-                ))
-            })?;
+            let rows = statement.query_map([], |r| Ok((r.get::<_, String>(0)?, diagnostic_at(r, 1)?)))?;
             rows.collect::<Result<Vec<_>, _>>()?
         };
         let problems = problem_changes(changes, &stored_conflicts, &stored_diagnostics);
@@ -298,15 +292,7 @@ impl CatalogStore for SqliteStore {
             let mut statement = tx.prepare(
                 "SELECT file, line, col, severity, message FROM catalog_diagnostics ORDER BY file, line, col",
             )?;
-            let rows = statement.query_map([], |r| {
-                Ok(Diagnostic {
-                    file: r.get(0)?,
-                    line: r.get(1)?,
-                    col: r.get(2)?,
-                    severity: parse_severity(&r.get::<_, String>(3)?),
-                    message: r.get(4)?,
-                })
-            })?;
+            let rows = statement.query_map([], |r| diagnostic_at(r, 0))?;
             rows.collect::<Result<Vec<_>, _>>()?
         };
         tx.commit()?;
