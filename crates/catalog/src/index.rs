@@ -154,9 +154,10 @@ pub struct Catalog {
     pub(crate) generation: u64,
     pub(crate) entries: Vec<Entry>,
     pub(crate) by_ref: FastMap<Box<str>, EntityId>,
-    /// Relation targets (which may name entities that do not exist).
-    pub(crate) targets: Vec<Box<str>>,
-    pub(crate) target_ids: FastMap<Box<str>, u32>,
+    /// Relation targets that name no entity: target ids from the entity
+    /// count on (below it, a target id is the entity's id).
+    pub(crate) dangling: Vec<Box<str>>,
+    pub(crate) dangling_ids: FastMap<Box<str>, u32>,
     /// For each target, the relations that point at it: answers
     /// `relations.<type>=<ref>` filters and facets without a field index.
     pub(crate) incoming: Vec<Vec<(RelationType, EntityId)>>,
@@ -200,7 +201,7 @@ impl<'a> EntityView<'a> {
             if i > 0 {
                 out.push(',');
             }
-            let target = &self.catalog.targets[*target as usize];
+            let target = self.catalog.target_str(*target);
             let (k, rest) = target.split_once(':').unwrap_or(("", target));
             let (ns, name) = rest.split_once('/').unwrap_or(("default", rest));
             out.push_str("{\"type\":\"");
@@ -233,7 +234,7 @@ impl<'a> EntityView<'a> {
         catalog.entries[self.id as usize]
             .relations
             .iter()
-            .map(move |(kind, target)| RelationView { kind: *kind, target: &catalog.targets[*target as usize] })
+            .map(move |(kind, target)| RelationView { kind: *kind, target: catalog.target_str(*target) })
     }
 }
 
@@ -254,13 +255,16 @@ impl Catalog {
     /// source entity whichever entity declared them, de-duplicated.
     pub fn build(snapshot: Snapshot) -> Catalog {
         let Snapshot { generation, mut entities, conflicts, diagnostics } = snapshot;
-        entities.par_sort_unstable_by(|a, b| a.entity_ref.cmp(&b.entity_ref));
+        // Stores return them sorted already; this only checks.
+        if !entities.is_sorted_by(|a, b| a.entity_ref <= b.entity_ref) {
+            entities.par_sort_unstable_by(|a, b| a.entity_ref.cmp(&b.entity_ref));
+        }
         let mut catalog = Catalog {
             generation,
             entries: Vec::with_capacity(entities.len()),
             by_ref: FastMap::default(),
-            targets: Vec::new(),
-            target_ids: FastMap::default(),
+            dangling: Vec::new(),
+            dangling_ids: FastMap::default(),
             incoming: Vec::new(),
             fields: FastMap::default(),
             words: Vec::new(),
@@ -289,50 +293,66 @@ impl Catalog {
             });
             pending_relations.push(relations);
         }
+        // Relation targets: an existing entity's id is its target id; other
+        // targets (dangling references) are numbered after the entities.
         let mut dangling: Vec<Diagnostic> = Vec::new();
+        let entity_count = catalog.entries.len() as u32;
         for (own_id, relations) in pending_relations.into_iter().enumerate() {
             for (kind, source, target, position) in relations.iter_with_positions() {
-                // A relation this entity declares towards nothing.
-                if !catalog.by_ref.contains_key(target) && catalog.entries[own_id].entity_ref.as_ref() == source {
-                    let entry = &catalog.entries[own_id];
-                    let (line, col) = position.unwrap_or((entry.line, entry.col));
-                    dangling.push(Diagnostic {
-                        file: crate::change::display_key(&entry.file_key).to_string(),
-                        line,
-                        col,
-                        severity: Severity::Warning,
-                        message: format!("{source} {kind} {target}, which does not exist in the catalog"),
-                    });
+                // Each relation is stored both ways in its declarer's row; the
+                // declared direction is enough to attach both.
+                if catalog.entries[own_id].entity_ref.as_ref() != source {
+                    continue;
                 }
-                let (Some(&source), Some(kind)) = (catalog.by_ref.get(source), RelationType::parse(kind)) else {
-                    continue; // the source entity no longer exists
-                };
-                let target = match catalog.target_ids.get(target) {
-                    Some(&id) => id,
-                    None => {
-                        let id = catalog.targets.len() as u32;
-                        catalog.targets.push(target.into());
-                        catalog.target_ids.insert(target.into(), id);
+                let Some(kind) = RelationType::parse(kind) else { continue };
+                let target_id = match catalog.by_ref.get(target) {
+                    Some(&id) => {
+                        catalog.entries[id as usize].relations.push((kind.inverse(), own_id as u32));
                         id
                     }
+                    None => {
+                        let entry = &catalog.entries[own_id];
+                        let (line, col) = position.unwrap_or((entry.line, entry.col));
+                        dangling.push(Diagnostic {
+                            file: crate::change::display_key(&entry.file_key).to_string(),
+                            line,
+                            col,
+                            severity: Severity::Warning,
+                            message: format!(
+                                "{source} {} {target}, which does not exist in the catalog",
+                                kind.as_str()
+                            ),
+                        });
+                        match catalog.dangling_ids.get(target) {
+                            Some(&id) => id,
+                            None => {
+                                let id = entity_count + catalog.dangling.len() as u32;
+                                catalog.dangling.push(target.into());
+                                catalog.dangling_ids.insert(target.into(), id);
+                                id
+                            }
+                        }
+                    }
                 };
-                catalog.entries[source as usize].relations.push((kind, target));
+                catalog.entries[own_id].relations.push((kind, target_id));
             }
         }
         dangling.sort();
         dangling.dedup();
         catalog.diagnostics.extend(dangling);
-        catalog.incoming = vec![Vec::new(); catalog.targets.len()];
+        catalog.incoming = vec![Vec::new(); entity_count as usize + catalog.dangling.len()];
         for id in 0..catalog.entries.len() {
-            let targets = &catalog.targets;
-            let list = &mut catalog.entries[id].relations;
+            let mut list = std::mem::take(&mut catalog.entries[id].relations);
             // Both sides may declare the same relation (a group's children and
             // a child's parent): keep one.
-            list.sort_by(|a, b| (a.0.as_str(), &targets[a.1 as usize]).cmp(&(b.0.as_str(), &targets[b.1 as usize])));
+            list.sort_unstable_by(|a, b| {
+                (a.0.as_str(), catalog.target_str(a.1)).cmp(&(b.0.as_str(), catalog.target_str(b.1)))
+            });
             list.dedup();
             for (kind, target) in list.iter() {
                 catalog.incoming[*target as usize].push((*kind, id as EntityId));
             }
+            catalog.entries[id].relations = list;
         }
 
         // Parsing and flattening every body is the costly part: in parallel,
@@ -371,7 +391,7 @@ fn index_entity(
     builders: &mut FastMap<Box<str>, KeyBuilder>,
     words: &mut FastMap<Box<str>, WordPostings>,
 ) {
-    for (key, display) in extracted.pairs {
+    for (key, lower, original) in extracted.pairs {
         let index = match builders.get_mut(key.as_str()) {
             Some(index) => index,
             None => builders.entry(key.clone().into_boxed_str()).or_insert_with(|| KeyBuilder {
@@ -382,16 +402,15 @@ fn index_entity(
         if index.present.last() != Some(&id) {
             index.present.push(id);
         }
-        if !index.indexed || display.len() > MAX_INDEXED_VALUE {
+        if !index.indexed || lower.len() > MAX_INDEXED_VALUE {
             continue;
         }
-        let lower = display.to_lowercase();
         let slot = match index.values.get_mut(lower.as_str()) {
             Some(slot) => slot,
-            None => index.values.entry(lower.clone().into_boxed_str()).or_insert_with(|| ValueSlot {
-                display: (display != lower).then(|| display.into_boxed_str()),
-                ids: Vec::new(),
-            }),
+            None => index
+                .values
+                .entry(lower.into_boxed_str())
+                .or_insert_with(|| ValueSlot { display: original.map(String::into_boxed_str), ids: Vec::new() }),
         };
         if slot.ids.last() != Some(&id) {
             slot.ids.push(id);
@@ -408,6 +427,19 @@ fn index_entity(
 }
 
 impl Catalog {
+    /// The reference a relation target id stands for.
+    pub(crate) fn target_str(&self, target: u32) -> &str {
+        match self.entries.get(target as usize) {
+            Some(entry) => &entry.entity_ref,
+            None => &self.dangling[target as usize - self.entries.len()],
+        }
+    }
+
+    /// The target id of a reference, if anything points at it.
+    pub(crate) fn target_id(&self, reference: &str) -> Option<u32> {
+        self.by_ref.get(reference).or_else(|| self.dangling_ids.get(reference)).copied()
+    }
+
     pub fn generation(&self) -> u64 {
         self.generation
     }
@@ -457,8 +489,7 @@ impl Catalog {
 
     /// Relation targets that name no entity of the catalog.
     pub fn dangling_targets(&self) -> Vec<&str> {
-        let mut out: Vec<&str> =
-            self.targets.iter().filter(|t| !self.by_ref.contains_key(&**t)).map(|t| &**t).collect();
+        let mut out: Vec<&str> = self.dangling.iter().map(|t| &**t).collect();
         out.sort();
         out
     }
@@ -477,7 +508,8 @@ const EXTRACT_CHUNK: usize = 4096;
 
 /// What one entity contributes to the indexes.
 struct Extracted {
-    pairs: Vec<(String, String)>,
+    /// Flattened key, lower-case value, and the value as written when it differs.
+    pairs: Vec<(String, String, Option<String>)>,
     words: Vec<(String, u8)>,
 }
 
@@ -485,11 +517,20 @@ fn extract(body: &str) -> Extracted {
     let Ok(value) = serde_json::from_str::<Value>(body) else {
         return Extracted { pairs: Vec::new(), words: Vec::new() };
     };
-    let mut pairs: Vec<(String, String)> = Vec::with_capacity(32);
-    flatten("", &value, &mut pairs);
+    let mut flat: Vec<(String, String)> = Vec::with_capacity(32);
+    flatten("", &value, &mut flat);
     if value.pointer("/metadata/namespace").is_none() {
-        pairs.push(("metadata.namespace".into(), "default".into()));
+        flat.push(("metadata.namespace".into(), "default".into()));
     }
+    // Lower-cased here, in parallel, rather than while merging.
+    let pairs = flat
+        .into_iter()
+        .map(|(key, value)| {
+            let lower = value.to_lowercase();
+            let original = (lower != value).then_some(value);
+            (key, lower, original)
+        })
+        .collect();
     let metadata = value.get("metadata");
     let text_of = |field: &str| metadata.and_then(|m| m.get(field)).and_then(Value::as_str).unwrap_or("");
     let mut found: FastMap<String, u8> = FastMap::default();
@@ -568,7 +609,7 @@ impl Catalog {
         CatalogStats {
             entities: self.entries.len(),
             relations: self.entries.iter().map(|e| e.relations.len()).sum(),
-            relation_targets: self.targets.len(),
+            relation_targets: self.entries.len() + self.dangling.len(),
             indexed_keys: self.fields.len(),
             indexed_values: self.fields.values().map(KeyIndex::len).sum(),
             postings: self.fields.values().flat_map(KeyIndex::iter).map(|(_, s)| s.ids.len()).sum(),

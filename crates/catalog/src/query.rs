@@ -198,8 +198,8 @@ impl Catalog {
         } else {
             targets
                 .iter()
-                .filter_map(|t| self.target_ids.get(t.as_str()))
-                .flat_map(|&t| self.incoming[t as usize].iter().filter(|(k, _)| *k == kind).map(|(_, id)| *id))
+                .filter_map(|t| self.target_id(t))
+                .flat_map(|t| self.incoming[t as usize].iter().filter(|(k, _)| *k == kind).map(|(_, id)| *id))
                 .collect()
         };
         out.sort_unstable();
@@ -440,7 +440,7 @@ impl Catalog {
             }
         }
         let mut out: Vec<(String, usize)> =
-            counts.into_iter().map(|(t, c)| (self.targets[t as usize].to_string(), c)).collect();
+            counts.into_iter().map(|(t, c)| (self.target_str(t).to_string(), c)).collect();
         out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         out
     }
@@ -480,7 +480,7 @@ impl Catalog {
                 if !kinds.is_empty() && !kinds.contains(kind) {
                     continue;
                 }
-                let target = self.targets[*target as usize].to_string();
+                let target = self.target_str(*target).to_string();
                 if !seen.contains(&target) {
                     if graph.nodes.len() >= max_nodes {
                         graph.truncated = true;

@@ -79,7 +79,11 @@ impl RelationType {
     }
 
     pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str().eq_ignore_ascii_case(name))
+        // Exact spelling first: stored relations always use it.
+        Self::ALL
+            .into_iter()
+            .find(|t| t.as_str() == name)
+            .or_else(|| Self::ALL.into_iter().find(|t| t.as_str().eq_ignore_ascii_case(name)))
     }
 
     pub fn inverse(self) -> Self {

@@ -431,7 +431,9 @@ fn generation_of(row: &Row) -> Result<u64, StoreError> {
 const SELECT_GENERATION: &str = "SELECT value FROM catalog_meta WHERE key = 'generation'";
 const BUMP_GENERATION: &str = "UPDATE catalog_meta SET value = (CAST(value AS BIGINT) + 1)::TEXT
      WHERE key = 'generation' RETURNING value";
-const SELECT_ENTITIES: &str = "SELECT entity_ref, file_key, line, col, orphan, body, relations FROM catalog_entities";
+// Sorted as the read model wants them (the "C" collation: byte order).
+const SELECT_ENTITIES: &str =
+    "SELECT entity_ref, file_key, line, col, orphan, body, relations FROM catalog_entities ORDER BY entity_ref";
 // The text columns use the "C" collation: the same byte order as SQLite's.
 const SELECT_CONFLICTS: &str = "SELECT entity_ref, winner_file, loser_file FROM catalog_conflicts
      ORDER BY entity_ref, loser_file";

@@ -266,7 +266,7 @@ impl CatalogStore for SqliteStore {
         let mut entities = Vec::new();
         {
             let mut statement =
-                tx.prepare("SELECT entity_ref, file_key, line, col, orphan, body, relations FROM catalog_entities")?;
+                tx.prepare("SELECT entity_ref, file_key, line, col, orphan, body, relations FROM catalog_entities ORDER BY entity_ref")?;
             let mut rows = statement.query([])?;
             while let Some(row) = rows.next()? {
                 let relations: String = row.get(6)?;
