@@ -69,7 +69,7 @@ struct ServeArgs {
     /// Also load the bundled example organisation (a bank, 80+ entities).
     #[arg(long)]
     example: bool,
-    /// Seconds between two refreshes of every location (0: only on request).
+    /// Seconds between two refreshes of every location (0: only at start and on request).
     #[arg(long)]
     refresh_interval: Option<u64>,
 }

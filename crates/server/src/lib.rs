@@ -22,7 +22,7 @@ pub use state::{AppState, AuthConfig};
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     pub listen: SocketAddr,
-    /// Every sources re-read; zero disables the loop.
+    /// How often every source is read again; zero: only at start and on request.
     pub refresh_interval: Duration,
     /// How often to check whether another replica changed the store.
     pub reload_interval: Duration,
@@ -45,9 +45,8 @@ pub async fn serve(state: Arc<AppState>, options: ServeOptions) -> std::io::Resu
 }
 
 async fn background_loop(state: Arc<AppState>, options: ServeOptions) {
-    if !options.refresh_interval.is_zero() {
-        let _ = state.refresh().await;
-    }
+    // The sources are read once at start whatever the interval.
+    let _ = state.refresh().await;
     let mut refresh_tick = tokio::time::interval(if options.refresh_interval.is_zero() {
         Duration::from_secs(3600 * 24 * 365)
     } else {
