@@ -99,9 +99,10 @@ mod tests {
     #[test]
     fn yaml_nests_maps_and_lists() {
         let value = json!({"kind": "Component", "metadata": {"name": "a", "tags": ["x", "y"], "links": [{"url": "u", "title": "t"}]}, "spec": {}});
+        // Keys come out sorted (JSON objects are kept as sorted maps).
         assert_eq!(
             yaml(&value),
-            "kind: \"Component\"\nmetadata:\n  name: \"a\"\n  tags:\n    - \"x\"\n    - \"y\"\n  links:\n    - url: \"u\"\n      title: \"t\"\nspec: {}\n"
+            "kind: \"Component\"\nmetadata:\n  links:\n    - title: \"t\"\n      url: \"u\"\n  name: \"a\"\n  tags:\n    - \"x\"\n    - \"y\"\nspec: {}\n"
         );
     }
 
