@@ -84,7 +84,7 @@ pub(crate) fn process(pending: &Pending, previous: Option<&FileState>, options: 
     };
     let (bytes, size, mtime) = match &pending.source {
         FileSource::Disk(path) => {
-            let meta = match std::fs::metadata(path) {
+            let meta = match pending.metadata.clone().map_or_else(|| std::fs::metadata(path), Ok) {
                 Ok(meta) => meta,
                 Err(err) => return failed(format!("cannot read: {err}"), None),
             };

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use globset::{GlobBuilder, GlobMatcher};
 use kiosque_catalog::Diagnostic;
 use kiosque_model::Severity;
+use rayon::prelude::*;
 
 use crate::ScanOptions;
 
@@ -62,6 +63,9 @@ pub(crate) struct Pending {
     /// Where `$text` placeholders may read from.
     pub root: PathBuf,
     pub source: FileSource,
+    /// The file's metadata when the directory walk already had it: an
+    /// unchanged file then costs no second look-up of its path.
+    pub metadata: Option<std::fs::Metadata>,
 }
 
 #[derive(Debug, Clone)]
@@ -200,6 +204,7 @@ fn pending_file(
         chain: chain.to_vec(),
         root: root.to_path_buf(),
         source: FileSource::Disk(path),
+        metadata: None,
     }
 }
 
@@ -261,43 +266,39 @@ fn chain_root(chain: &[String]) -> Option<PathBuf> {
     Path::new(first).parent().map(Path::to_path_buf)
 }
 
-/// Walks a directory tree: hidden entries are skipped, symbolic links are
-/// followed, and a link back to a directory being walked is reported as a
-/// loop instead of being followed forever. Entry types come from the
-/// directory listing, so files are not stat-ed here.
-fn walk(base: &Path, found: &mut Found, matches: impl Fn(&Path) -> bool, origin: &str, chain: &[String]) {
+/// Walks a directory tree, subdirectories in parallel: hidden entries are
+/// skipped, symbolic links are followed, and a link back to a directory being
+/// walked is reported as a loop instead of being followed forever. Entry
+/// types come from the directory listing and metadata is read relative to the
+/// open directory, so no path is looked up twice.
+fn walk(base: &Path, found: &mut Found, matches: impl Fn(&Path) -> bool + Sync, origin: &str, chain: &[String]) {
     let root = chain_root(chain).unwrap_or_else(|| base.to_path_buf());
-    let mut ancestors: Vec<DirId> = Vec::new();
-    walk_dir(base, base, &mut ancestors, found, &matches, &|path: PathBuf| {
-        pending_file(path.clone(), display_path(&path), origin, false, chain, &root)
-    });
+    let make = |path: PathBuf| pending_file(path.clone(), display_path(&path), origin, false, chain, &root);
+    let walked = walk_dir(base, base, &[], &matches, &make);
+    found.pending.extend(walked.pending);
+    found.diagnostics.extend(walked.diagnostics);
 }
 
 /// What identifies a directory whatever the path that reaches it.
 #[cfg(unix)]
-type DirId = (u64, u64);
-#[cfg(not(unix))]
-type DirId = PathBuf;
-
-#[cfg(unix)]
-fn dir_id(dir: &Path) -> DirId {
+fn dir_id(dir: &Path) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(dir).map_or((0, 0), |m| (m.dev(), m.ino()))
+    std::fs::metadata(dir).ok().map(|m| (m.dev(), m.ino()))
 }
 
 #[cfg(not(unix))]
-fn dir_id(dir: &Path) -> DirId {
-    std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf())
+fn dir_id(dir: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(dir).ok()
 }
 
 fn walk_dir(
     base: &Path,
     dir: &Path,
-    ancestors: &mut Vec<DirId>,
-    found: &mut Found,
-    matches: &dyn Fn(&Path) -> bool,
-    make: &dyn Fn(PathBuf) -> Pending,
-) {
+    ancestors: &[PathBuf],
+    matches: &(dyn Fn(&Path) -> bool + Sync),
+    make: &(dyn Fn(PathBuf) -> Pending + Sync),
+) -> Found {
+    let mut found = Found { pending: Vec::new(), diagnostics: Vec::new() };
     let warn = |found: &mut Found, at: &Path, message: String| {
         found.diagnostics.push(Diagnostic {
             file: display_path(at),
@@ -307,45 +308,63 @@ fn walk_dir(
             message,
         });
     };
-    let id = dir_id(dir);
-    if ancestors.contains(&id) {
-        warn(found, dir, "symbolic link loop; not followed".into());
-        return;
-    }
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
-        Err(err) => return warn(found, dir, format!("cannot read directory: {err}")),
+        Err(err) => {
+            warn(&mut found, dir, format!("cannot read directory: {err}"));
+            return found;
+        }
     };
-    ancestors.push(id);
+    let mut subdirectories = Vec::new();
     for entry in entries {
         let Ok(entry) = entry else { continue };
         if entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
         let path = entry.path();
-        let mut file_type = match entry.file_type() {
-            Ok(t) => t,
-            Err(_) => continue,
-        };
+        let Ok(mut file_type) = entry.file_type() else { continue };
+        let mut metadata = None;
         if file_type.is_symlink() {
             match std::fs::metadata(&path) {
-                Ok(meta) => file_type = meta.file_type(),
+                Ok(meta) => {
+                    file_type = meta.file_type();
+                    metadata = Some(meta);
+                }
                 Err(err) => {
-                    warn(found, &path, format!("cannot follow symbolic link: {err}"));
+                    warn(&mut found, &path, format!("cannot follow symbolic link: {err}"));
+                    continue;
+                }
+            }
+            // Only a link can lead back up the tree: compare it with the
+            // directories being walked, identified by device and inode.
+            if file_type.is_dir() {
+                let target = dir_id(&path);
+                let looped = ancestors.iter().map(PathBuf::as_path).chain([dir]).any(|a| dir_id(a) == target);
+                if looped {
+                    warn(&mut found, &path, "symbolic link loop; not followed".into());
                     continue;
                 }
             }
         }
         if file_type.is_dir() {
-            walk_dir(base, &path, ancestors, found, matches, make);
+            subdirectories.push(path);
         } else if file_type.is_file() {
             let relative = path.strip_prefix(base).unwrap_or(&path);
             if is_yaml(relative) && matches(relative) {
-                found.pending.push(make(path));
+                let mut pending = make(path);
+                pending.metadata = metadata.or_else(|| entry.metadata().ok());
+                found.pending.push(pending);
             }
         }
     }
-    ancestors.pop();
+    let mut below: Vec<PathBuf> = ancestors.to_vec();
+    below.push(dir.to_path_buf());
+    let walked: Vec<Found> = subdirectories.par_iter().map(|sub| walk_dir(base, sub, &below, matches, make)).collect();
+    for sub in walked {
+        found.pending.extend(sub.pending);
+        found.diagnostics.extend(sub.diagnostics);
+    }
+    found
 }
 
 #[cfg(feature = "git")]
@@ -380,6 +399,7 @@ fn discover_git_target(
             chain: chain.to_vec(),
             root: git.repo.clone(),
             source: FileSource::Git { target: git.clone(), path: file.path, content: file.content },
+            metadata: None,
         });
     }
     Ok(found)
