@@ -121,6 +121,10 @@ impl AppState {
         let previous =
             std::mem::replace(&mut *self.catalog.write().unwrap_or_else(|p| p.into_inner()), Arc::new(catalog));
         drop(previous);
+        self.give_back_memory();
+    }
+
+    fn give_back_memory(&self) {
         if let Some(release) = &self.release_memory {
             release();
         }
@@ -153,6 +157,8 @@ impl AppState {
                     tracing::warn!("{d}");
                 }
                 self.reload_if_changed().await?;
+                // A scan allocates per file even when nothing changed.
+                self.give_back_memory();
                 Ok(report)
             }
             Err(err) => {

@@ -246,6 +246,8 @@ impl CatalogStore for SqliteStore {
             apply_in(&tx, changes)?;
             tx.commit()?;
         }
+        // The pages an import touched are not needed until the next one.
+        conn.execute_batch("PRAGMA shrink_memory")?;
         drop(conn);
         self.generation()
     }
