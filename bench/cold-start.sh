@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Seconds from `kiosque serve` starting to /readyz answering 200, on an
-# already filled database; then the server's resident memory.
+# already filled database; then the resident memory once the first refresh
+# of the sources (which runs at start) is over.
 # Usage: bench/cold-start.sh DATABASE_URL [RUNS]
 set -euo pipefail
 url=$1
@@ -13,7 +14,7 @@ for _ in $(seq "$runs"); do
   pid=$!
   until curl -sf -o /dev/null http://127.0.0.1:$port/readyz; do sleep 0.005; done
   end=$(date +%s.%N)
-  sleep 2
+  sleep 10  # past the first refresh of the sources
   rss=$(ps -o rss= -p $pid)
   echo "ready_seconds=$(echo "$end - $start" | bc) rss_mib=$((rss / 1024))"
   kill $pid
