@@ -212,17 +212,42 @@ fn print_diagnostics(diagnostics: &[Diagnostic], format: DiagnosticFormat) {
     }
 }
 
-fn example_location() -> Result<String, String> {
-    let candidates = [
-        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/acme-bank/catalog-info.yaml")),
-        PathBuf::from("examples/acme-bank/catalog-info.yaml"),
-    ];
-    candidates
-        .iter()
-        .find(|p| p.is_file())
-        .and_then(|p| std::fs::canonicalize(p).ok())
-        .map(|p| p.to_string_lossy().into_owned())
-        .ok_or_else(|| "the example organisation (examples/acme-bank) was not found next to this binary's sources; run from a Kiosque checkout".into())
+mod example {
+    include!(concat!(env!("OUT_DIR"), "/example_files.rs"));
+}
+
+/// The example organisation's root descriptor: the checkout's copy when this
+/// binary runs from its sources (edits show at once), otherwise the copy
+/// embedded in the binary, written next to the database.
+fn example_location(database_url: &str) -> Result<String, String> {
+    let checkout = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/acme-bank/catalog-info.yaml"));
+    example_location_from(&checkout, database_url)
+}
+
+fn example_location_from(checkout: &std::path::Path, database_url: &str) -> Result<String, String> {
+    if let Ok(path) = std::fs::canonicalize(checkout) {
+        return Ok(path.to_string_lossy().into_owned());
+    }
+    let database = database_url.strip_prefix("sqlite://").unwrap_or("kiosque.db");
+    let base = std::path::Path::new(database)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let dir = base.join("kiosque-example").join("acme-bank");
+    for (relative, content) in example::EXAMPLE_FILES {
+        let path = dir.join(relative);
+        if std::fs::read(&path).ok().as_deref() == Some(*content) {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot write the example to {}: {e}", parent.display()))?;
+        }
+        std::fs::write(&path, content).map_err(|e| format!("cannot write the example to {}: {e}", path.display()))?;
+    }
+    let root =
+        std::fs::canonicalize(dir.join("catalog-info.yaml")).map_err(|e| format!("example organisation: {e}"))?;
+    Ok(root.to_string_lossy().into_owned())
 }
 
 fn serve(config: Config, args: ServeArgs) -> Result<ExitCode, String> {
@@ -230,7 +255,8 @@ fn serve(config: Config, args: ServeArgs) -> Result<ExitCode, String> {
     let mut locations: Vec<(String, String)> =
         config.catalog.locations.iter().map(|l| (l.kind.clone(), absolute_target(&l.kind, &l.target))).collect();
     if args.example {
-        locations.push(("file".into(), example_location()?));
+        let url = args.database.database.clone().unwrap_or_else(|| config.database.url.clone());
+        locations.push(("file".into(), example_location(&url)?));
     }
     for (kind, target) in &locations {
         if LocationKind::parse(kind).is_none() {
@@ -423,4 +449,24 @@ fn progress_bar(progress: Arc<Progress>) -> (std::thread::JoinHandle<()>, Arc<st
         bar.finish_and_clear();
     });
     (handle, done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_example_is_written_next_to_the_database_and_validates() {
+        let dir = tempfile::tempdir().unwrap();
+        let database = format!("sqlite://{}/k.db", dir.path().display());
+        let root = example_location_from(&dir.path().join("no-checkout/catalog-info.yaml"), &database).unwrap();
+        assert!(root.starts_with(&*dir.path().canonicalize().unwrap().to_string_lossy()), "{root}");
+        assert!(root.ends_with("kiosque-example/acme-bank/catalog-info.yaml"));
+        let diagnostics = kiosque_server::validate(&[Location::file(&root)], &ScanOptions::default());
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        // Written once: a second start finds the files in place.
+        assert_eq!(example_location_from(&dir.path().join("none"), &database).unwrap(), root);
+        let written = std::fs::read_dir(std::path::Path::new(&root).parent().unwrap().join("repos")).unwrap().count();
+        assert!(written > 10, "{written} repositories");
+    }
 }
