@@ -33,7 +33,9 @@ const EXIT_UNUSABLE: u8 = 3;
 #[command(
     name = "kiosque",
     version,
-    about = "An internal developer platform in one binary: software catalog, API and portal."
+    about = "An internal developer platform in one binary: software catalog, API and portal.",
+    after_help = "Exit codes: 0 success; 1 the sources have errors (validate, import); \
+                  2 wrong usage; 3 the database or configuration cannot be used."
 )]
 struct Cli {
     /// Configuration file (TOML). Default: ./kiosque.toml when it exists.
