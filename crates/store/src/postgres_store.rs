@@ -397,11 +397,7 @@ fn problems_of(tx: &mut Transaction<'_>, keys: &[String]) -> Result<StoredProble
             &[&slice],
         )?;
         for row in rows {
-            conflicts.push(Conflict {
-                entity_ref: row.try_get(0)?,
-                winner_file: row.try_get(1)?,
-                loser_file: row.try_get(2)?,
-            });
+            conflicts.push(conflict_of(&row)?);
         }
         let rows = tx.query(
             "SELECT file_key, file, line, col, severity, message FROM catalog_diagnostics WHERE file_key = ANY($1)",
@@ -421,6 +417,11 @@ fn problems_of(tx: &mut Transaction<'_>, keys: &[String]) -> Result<StoredProble
         }
     }
     Ok((conflicts, diagnostics))
+}
+
+/// A conflict from the columns `entity_ref, winner_file, loser_file`.
+fn conflict_of(row: &Row) -> Result<Conflict, StoreError> {
+    Ok(Conflict { entity_ref: row.try_get(0)?, winner_file: row.try_get(1)?, loser_file: row.try_get(2)? })
 }
 
 fn generation_of(row: &Row) -> Result<u64, StoreError> {
@@ -473,15 +474,7 @@ impl CatalogStore for PostgresStore {
     fn conflicts(&self) -> Result<Vec<Conflict>, StoreError> {
         self.with_client(|client| {
             let rows = client.query(SELECT_CONFLICTS, &[])?;
-            rows.iter()
-                .map(|row| {
-                    Ok(Conflict {
-                        entity_ref: row.try_get(0)?,
-                        winner_file: row.try_get(1)?,
-                        loser_file: row.try_get(2)?,
-                    })
-                })
-                .collect()
+            rows.iter().map(conflict_of).collect()
         })
     }
 
@@ -532,11 +525,7 @@ impl CatalogStore for PostgresStore {
             let mut conflicts = Vec::new();
             let mut rows = stream(&mut tx, SELECT_CONFLICTS)?;
             while let Some(row) = rows.next()? {
-                conflicts.push(Conflict {
-                    entity_ref: row.try_get(0)?,
-                    winner_file: row.try_get(1)?,
-                    loser_file: row.try_get(2)?,
-                });
+                conflicts.push(conflict_of(&row)?);
             }
             drop(rows);
             let mut diagnostics = Vec::new();

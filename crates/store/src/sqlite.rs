@@ -102,6 +102,11 @@ fn migrate(connection: &mut Connection, migrations: &[Migration]) -> Result<(), 
     Ok(())
 }
 
+/// A conflict from the columns `entity_ref, winner_file, loser_file`.
+fn conflict_at(row: &rusqlite::Row<'_>) -> rusqlite::Result<Conflict> {
+    Ok(Conflict { entity_ref: row.get(0)?, winner_file: row.get(1)?, loser_file: row.get(2)? })
+}
+
 /// A diagnostic from the columns `file, line, col, severity, message`, the first at `at`.
 fn diagnostic_at(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Diagnostic> {
     Ok(Diagnostic {
@@ -169,9 +174,7 @@ fn apply_in(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<(), StoreError>
         }
         let stored_conflicts = {
             let mut statement = tx.prepare_cached(SELECT_CONFLICTS)?;
-            let rows = statement.query_map([], |r| {
-                Ok(Conflict { entity_ref: r.get(0)?, winner_file: r.get(1)?, loser_file: r.get(2)? })
-            })?;
+            let rows = statement.query_map([], conflict_at)?;
             rows.collect::<Result<Vec<_>, _>>()?
         };
         let stored_diagnostics = {
@@ -234,8 +237,7 @@ impl CatalogStore for SqliteStore {
     fn conflicts(&self) -> Result<Vec<Conflict>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare(SELECT_CONFLICTS)?;
-        let rows = statement
-            .query_map([], |r| Ok(Conflict { entity_ref: r.get(0)?, winner_file: r.get(1)?, loser_file: r.get(2)? }))?;
+        let rows = statement.query_map([], conflict_at)?;
         rows.collect::<Result<_, _>>().map_err(Into::into)
     }
 
@@ -285,9 +287,7 @@ impl CatalogStore for SqliteStore {
         }
         let conflicts = {
             let mut statement = tx.prepare(SELECT_CONFLICTS)?;
-            let rows = statement.query_map([], |r| {
-                Ok(Conflict { entity_ref: r.get(0)?, winner_file: r.get(1)?, loser_file: r.get(2)? })
-            })?;
+            let rows = statement.query_map([], conflict_at)?;
             rows.collect::<Result<Vec<_>, _>>()?
         };
         let diagnostics = {
