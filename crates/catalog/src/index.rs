@@ -4,8 +4,9 @@ use kiosque_model::{EntityRef, RelationType, Severity, ANNOTATION_ORPHAN};
 use rayon::prelude::*;
 use serde_json::Value;
 
-use crate::change::{Conflict, Snapshot, StoredEntity};
+use crate::change::{Conflict, Snapshot, StoredRelations};
 use crate::diagnostic::Diagnostic;
+use crate::table::{Rows, StrTable};
 use crate::text;
 
 /// Position of an entity in the read model. Ids follow the order of the
@@ -14,7 +15,7 @@ pub type EntityId = u32;
 
 /// Values longer than this are not indexed for equality filters (Backstage
 /// does the same); such filters fall back to scanning.
-const MAX_INDEXED_VALUE: usize = 200;
+pub(crate) const MAX_INDEXED_VALUE: usize = 200;
 
 /// Fields whose values are unique per entity or long prose: indexing them
 /// would cost memory for filters nobody runs, so they are matched by scanning.
@@ -35,16 +36,15 @@ pub(crate) const FIELD_TITLE: u8 = 2;
 pub(crate) const FIELD_TAG: u8 = 4;
 pub(crate) const FIELD_DESCRIPTION: u8 = 8;
 
-pub(crate) struct Entry {
-    pub(crate) entity_ref: Box<str>,
-    pub(crate) kind: Box<str>,
-    pub(crate) body: Box<str>,
-    pub(crate) file_key: Box<str>,
+/// A relation as its declaring entity wrote it, with where it wrote the
+/// reference. Targets below the entity count are entities, the others
+/// dangling references (`dangling[target - entity count]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Declared {
+    pub(crate) kind: RelationType,
+    pub(crate) target: u32,
     pub(crate) line: u32,
     pub(crate) col: u32,
-    pub(crate) orphan: bool,
-    /// Relations from this entity: type and interned target reference.
-    pub(crate) relations: Vec<(RelationType, u32)>,
 }
 
 pub(crate) type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
@@ -72,21 +72,20 @@ const BITMAP_RATIO: usize = 64;
 /// One key's postings, frozen: distinct lower-case values sorted, their
 /// entity ids laid end to end. A few hundred thousand distinct values cost
 /// a string and an offset each, not a hash-map entry and a vector.
-#[derive(Default)]
+#[derive(Default, PartialEq)]
 pub(crate) struct KeyIndex {
     /// Entities that have the key at all.
     pub(crate) present: Vec<EntityId>,
     /// False when values are not indexed: filters on this key scan.
     pub(crate) indexed: bool,
-    values: Vec<Box<str>>,
-    /// `ids[offsets[i]..offsets[i + 1]]` hold value `i`.
-    offsets: Vec<u32>,
-    ids: Vec<EntityId>,
+    pub(crate) values: StrTable,
+    /// `postings.get(i)` holds the entities of value `i`.
+    pub(crate) postings: Rows<EntityId>,
     /// Original spellings, where they differ from the lower-case value.
-    display: FastMap<u32, Box<str>>,
+    pub(crate) display: FastMap<u32, Box<str>>,
     /// The ids of common values (kind, lifecycle, type…) as bitmaps too:
     /// counting their intersections word by word is cheaper.
-    bits: FastMap<u32, Box<[u64]>>,
+    pub(crate) bits: FastMap<u32, Box<[u64]>>,
 }
 
 /// One value of a key.
@@ -103,45 +102,60 @@ impl KeyIndex {
         values.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut index = KeyIndex { present: builder.present, indexed: builder.indexed, ..KeyIndex::default() };
         index.present.shrink_to_fit();
-        index.offsets.reserve_exact(values.len() + 1);
-        index.ids.reserve_exact(values.iter().map(|(_, s)| s.ids.len()).sum());
+        index.values = StrTable::with_capacity(values.len(), values.iter().map(|(v, _)| v.len()).sum());
+        index.postings.ends.reserve_exact(values.len());
+        index.postings.items.reserve_exact(values.iter().map(|(_, s)| s.ids.len()).sum());
+        for (value, slot) in values {
+            index.add_value(&value, &slot.ids, slot.display);
+        }
+        index.finish(entity_count);
+        index
+    }
+
+    /// Appends the next value in sorted order.
+    pub(crate) fn add_value(&mut self, value: &str, ids: &[EntityId], display: Option<Box<str>>) {
+        let i = self.values.len() as u32;
+        self.values.push(value);
+        self.postings.items.extend_from_slice(ids);
+        self.postings.end_row();
+        if let Some(display) = display {
+            self.display.insert(i, display);
+        }
+    }
+
+    /// Bitmaps for the common values, once every value is in.
+    pub(crate) fn finish(&mut self, entity_count: usize) {
         let dense = (entity_count / BITMAP_RATIO).max(1024);
-        for (i, (value, slot)) in values.into_iter().enumerate() {
-            index.offsets.push(index.ids.len() as u32);
-            if slot.ids.len() > dense {
+        self.bits.clear();
+        for i in 0..self.values.len() {
+            let ids = self.postings.get(i);
+            if ids.len() > dense {
                 let mut bits = vec![0u64; entity_count.div_ceil(64)];
-                for id in &slot.ids {
+                for id in ids {
                     bits[*id as usize / 64] |= 1 << (id % 64);
                 }
-                index.bits.insert(i as u32, bits.into_boxed_slice());
+                self.bits.insert(i as u32, bits.into_boxed_slice());
             }
-            index.ids.extend_from_slice(&slot.ids);
-            if let Some(display) = slot.display {
-                index.display.insert(i as u32, display);
-            }
-            index.values.push(value);
         }
-        index.offsets.push(index.ids.len() as u32);
-        index
     }
 
     fn slot(&self, i: usize) -> Slot<'_> {
         Slot {
-            ids: &self.ids[self.offsets[i] as usize..self.offsets[i + 1] as usize],
+            ids: self.postings.get(i),
             bits: self.bits.get(&(i as u32)).map(|b| &**b),
-            display: self.display.get(&(i as u32)).map_or(&*self.values[i], |d| &**d),
+            display: self.display.get(&(i as u32)).map_or(self.values.get(i), |d| &**d),
         }
     }
 
     /// The postings of a lower-case value.
     pub(crate) fn get(&self, value: &str) -> Option<Slot<'_>> {
-        let i = self.values.binary_search_by(|v| (**v).cmp(value)).ok()?;
+        let i = self.values.find(value).ok()?;
         Some(self.slot(i))
     }
 
     /// Every value, in order, with its postings.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, Slot<'_>)> {
-        (0..self.values.len()).map(|i| (&*self.values[i], self.slot(i)))
+        (0..self.values.len()).map(|i| (self.values.get(i), self.slot(i)))
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -150,24 +164,43 @@ impl KeyIndex {
 }
 
 /// The read model: every entity of a snapshot, indexed in memory.
+///
+/// Entity ids are positions in `refs`, which is sorted, so any sorted id
+/// list is sorted by reference too. Everything is held in a few flat
+/// buffers (see `table.rs`): the model saves to an image and loads back
+/// with one copy per buffer.
+#[derive(PartialEq)]
 pub struct Catalog {
     pub(crate) generation: u64,
-    pub(crate) entries: Vec<Entry>,
-    pub(crate) by_ref: FastMap<Box<str>, EntityId>,
-    /// Relation targets that name no entity: target ids from the entity
-    /// count on (below it, a target id is the entity's id).
-    pub(crate) dangling: Vec<Box<str>>,
-    pub(crate) dangling_ids: FastMap<Box<str>, u32>,
+    pub(crate) refs: StrTable,
+    pub(crate) bodies: StrTable,
+    /// Distinct source file keys, sorted; `file_of[id]` indexes them.
+    pub(crate) files: StrTable,
+    pub(crate) file_of: Vec<u32>,
+    pub(crate) positions: Vec<(u32, u32)>,
+    pub(crate) orphan: Vec<bool>,
+    /// What each entity declares; the rest of the relation data derives
+    /// from it (see [`Catalog::link`]).
+    pub(crate) declared: Rows<Declared>,
+    /// Relation targets that name no entity, sorted: target id
+    /// `entity count + i` is `dangling.get(i)`.
+    pub(crate) dangling: StrTable,
+    /// Each entity's relations, both the ones it declares and the inverse of
+    /// the ones declared at it, sorted by type and target, de-duplicated.
+    pub(crate) relations: Rows<(RelationType, u32)>,
     /// For each target, the relations that point at it: answers
     /// `relations.<type>=<ref>` filters and facets without a field index.
-    pub(crate) incoming: Vec<Vec<(RelationType, EntityId)>>,
+    pub(crate) incoming: Rows<(RelationType, EntityId)>,
     /// Flattened `key=value` postings of the entities' own fields.
     pub(crate) fields: FastMap<Box<str>, KeyIndex>,
-    /// Full-text tokens → (entity, fields where the token occurs).
-    /// Sorted by word, for prefix search by binary search.
-    pub(crate) words: Vec<(Box<str>, WordPostings)>,
+    /// Full-text tokens, sorted (prefix search by binary search), with the
+    /// entities and fields each occurs in.
+    pub(crate) words: StrTable,
+    pub(crate) word_postings: Rows<(EntityId, u8)>,
     pub(crate) conflicts: Vec<Conflict>,
+    /// The store's diagnostics first, then warnings on dangling references.
     pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) stored_diagnostics: usize,
 }
 
 /// One entity as the API returns it.
@@ -192,12 +225,13 @@ impl<'a> EntityView<'a> {
     /// The entity as Backstage returns it: the stored body with its
     /// `relations` array appended.
     pub fn to_json(&self) -> String {
-        let entry = &self.catalog.entries[self.id as usize];
-        let mut out = String::with_capacity(entry.body.len() + 64 * entry.relations.len() + 16);
-        let body = entry.body.trim_end();
-        out.push_str(&body[..body.len() - 1]);
+        let relations = self.catalog.relations.get(self.id as usize);
+        let body = self.catalog.bodies.get(self.id as usize);
+        let mut out = String::with_capacity(body.len() + 64 * relations.len() + 16);
+        let body = body.trim_end();
+        out.push_str(&body[..body.len().saturating_sub(1)]);
         out.push_str(if body.len() > 2 { ",\"relations\":[" } else { "\"relations\":[" });
-        for (i, (kind, target)) in entry.relations.iter().enumerate() {
+        for (i, (kind, target)) in relations.iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
@@ -226,13 +260,14 @@ impl<'a> EntityView<'a> {
     }
 
     pub fn kind(&self) -> &'a str {
-        &self.catalog.entries[self.id as usize].kind
+        self.entity_ref.split(':').next().unwrap_or("")
     }
 
     pub fn relations(&self) -> impl Iterator<Item = RelationView<'a>> + 'a {
         let catalog = self.catalog;
-        catalog.entries[self.id as usize]
+        catalog
             .relations
+            .get(self.id as usize)
             .iter()
             .map(move |(kind, target)| RelationView { kind: *kind, target: catalog.target_str(*target) })
     }
@@ -251,6 +286,28 @@ pub fn push_json_string(out: &mut String, text: &str) {
 }
 
 impl Catalog {
+    pub(crate) fn empty(generation: u64) -> Catalog {
+        Catalog {
+            generation,
+            refs: StrTable::default(),
+            bodies: StrTable::default(),
+            files: StrTable::default(),
+            file_of: Vec::new(),
+            positions: Vec::new(),
+            orphan: Vec::new(),
+            declared: Rows::default(),
+            dangling: StrTable::default(),
+            relations: Rows::default(),
+            incoming: Rows::default(),
+            fields: FastMap::default(),
+            words: StrTable::default(),
+            word_postings: Rows::default(),
+            conflicts: Vec::new(),
+            diagnostics: Vec::new(),
+            stored_diagnostics: 0,
+        }
+    }
+
     /// Builds the read model from a snapshot. Relations are attached to their
     /// source entity whichever entity declared them, de-duplicated.
     pub fn build(snapshot: Snapshot) -> Catalog {
@@ -259,129 +316,219 @@ impl Catalog {
         if !entities.is_sorted_by(|a, b| a.entity_ref <= b.entity_ref) {
             entities.par_sort_unstable_by(|a, b| a.entity_ref.cmp(&b.entity_ref));
         }
-        let mut catalog = Catalog {
-            generation,
-            entries: Vec::with_capacity(entities.len()),
-            by_ref: FastMap::default(),
-            dangling: Vec::new(),
-            dangling_ids: FastMap::default(),
-            incoming: Vec::new(),
-            fields: FastMap::default(),
-            words: Vec::new(),
-            conflicts,
-            diagnostics,
-        };
-        catalog.by_ref.reserve(entities.len());
-        // First pass: entries and their ids, so relations can find their source.
-        let mut pending_relations = Vec::with_capacity(entities.len());
-        for (id, stored) in entities.into_iter().enumerate() {
-            let StoredEntity { entity_ref, file_key, line, col, orphan, mut body, relations } = stored;
-            catalog.by_ref.insert(entity_ref.clone().into_boxed_str(), id as EntityId);
-            let kind = entity_ref.split(':').next().unwrap_or("").into();
-            if orphan {
-                mark_orphan(&mut body);
-            }
-            catalog.entries.push(Entry {
-                entity_ref: entity_ref.into_boxed_str(),
-                kind,
-                body: body.into_boxed_str(),
-                file_key: file_key.into_boxed_str(),
-                line,
-                col,
-                orphan,
-                relations: Vec::new(),
-            });
-            pending_relations.push(relations);
+        entities.dedup_by(|a, b| a.entity_ref == b.entity_ref);
+        let mut catalog = Catalog::empty(generation);
+        catalog.stored_diagnostics = diagnostics.len();
+        catalog.diagnostics = diagnostics;
+        catalog.conflicts = conflicts;
+        let count = entities.len();
+        catalog.refs = StrTable::with_capacity(count, entities.iter().map(|e| e.entity_ref.len()).sum());
+        catalog.bodies = StrTable::with_capacity(count, entities.iter().map(|e| e.body.len()).sum());
+        let mut file_keys: Vec<&str> = entities.iter().map(|e| e.file_key.as_str()).collect();
+        file_keys.par_sort_unstable();
+        file_keys.dedup();
+        for key in &file_keys {
+            catalog.files.push(key);
         }
-        // Relation targets: an existing entity's id is its target id; other
-        // targets (dangling references) are numbered after the entities.
-        let mut dangling: Vec<Diagnostic> = Vec::new();
-        let entity_count = catalog.entries.len() as u32;
-        for (own_id, relations) in pending_relations.into_iter().enumerate() {
+        for entity in &entities {
+            catalog.refs.push(&entity.entity_ref);
+            catalog.file_of.push(catalog.files.find(&entity.file_key).unwrap_or(0) as u32);
+            catalog.positions.push((entity.line, entity.col));
+            catalog.orphan.push(entity.orphan);
+        }
+        for entity in &mut entities {
+            if entity.orphan {
+                mark_orphan(&mut entity.body);
+            }
+            catalog.bodies.push(&entity.body);
+            entity.body = String::new();
+        }
+        catalog.declared = catalog.declare(entities.iter().enumerate().map(|(id, e)| (id as EntityId, &e.relations)));
+        catalog.link();
+        drop(entities);
+        catalog.index_all();
+        catalog
+    }
+
+    /// Reads the relations each entity declares (the lines of its stored
+    /// relations whose source is the entity itself: each row holds both
+    /// directions) and resolves their targets, numbering dangling ones.
+    pub(crate) fn declare<'r>(
+        &mut self,
+        rows: impl Iterator<Item = (EntityId, &'r StoredRelations)>,
+    ) -> Rows<Declared> {
+        let entity_count = self.refs.len() as u32;
+        let mut declared: Rows<Declared> = Rows::default();
+        let mut missing: Vec<&str> = Vec::new();
+        let mut missing_at: Vec<(usize, usize)> = Vec::new();
+        for (id, relations) in rows {
+            let own = self.refs.get(id as usize);
+            let (line, col) = self.positions[id as usize];
             for (kind, source, target, position) in relations.iter_with_positions() {
-                // Each relation is stored both ways in its declarer's row; the
-                // declared direction is enough to attach both.
-                if catalog.entries[own_id].entity_ref.as_ref() != source {
+                if source != own {
                     continue;
                 }
                 let Some(kind) = RelationType::parse(kind) else { continue };
-                let target_id = match catalog.by_ref.get(target) {
-                    Some(&id) => {
-                        catalog.entries[id as usize].relations.push((kind.inverse(), own_id as u32));
-                        id
-                    }
-                    None => {
-                        let entry = &catalog.entries[own_id];
-                        let (line, col) = position.unwrap_or((entry.line, entry.col));
-                        dangling.push(Diagnostic {
-                            file: crate::change::display_key(&entry.file_key).to_string(),
-                            line,
-                            col,
-                            severity: Severity::Warning,
-                            message: format!(
-                                "{source} {} {target}, which does not exist in the catalog",
-                                kind.as_str()
-                            ),
-                        });
-                        match catalog.dangling_ids.get(target) {
-                            Some(&id) => id,
-                            None => {
-                                let id = entity_count + catalog.dangling.len() as u32;
-                                catalog.dangling.push(target.into());
-                                catalog.dangling_ids.insert(target.into(), id);
-                                id
-                            }
-                        }
+                let target_id = match self.refs.find(target) {
+                    Ok(id) => id as u32,
+                    Err(_) => {
+                        missing_at.push((declared.items.len(), missing.len()));
+                        missing.push(target);
+                        u32::MAX
                     }
                 };
-                catalog.entries[own_id].relations.push((kind, target_id));
+                let (line, col) = position.unwrap_or((line, col));
+                declared.items.push(Declared { kind, target: target_id, line, col });
             }
+            declared.end_row();
         }
-        dangling.sort();
-        dangling.dedup();
-        catalog.diagnostics.extend(dangling);
-        catalog.incoming = vec![Vec::new(); entity_count as usize + catalog.dangling.len()];
-        for id in 0..catalog.entries.len() {
-            let mut list = std::mem::take(&mut catalog.entries[id].relations);
-            // Both sides may declare the same relation (a group's children and
-            // a child's parent): keep one.
-            list.sort_unstable_by(|a, b| {
-                (a.0.as_str(), catalog.target_str(a.1)).cmp(&(b.0.as_str(), catalog.target_str(b.1)))
-            });
-            list.dedup();
-            for (kind, target) in list.iter() {
-                catalog.incoming[*target as usize].push((*kind, id as EntityId));
-            }
-            catalog.entries[id].relations = list;
+        let mut names: Vec<&str> = missing.clone();
+        names.extend(self.dangling.iter());
+        names.sort_unstable();
+        names.dedup();
+        let mut dangling = StrTable::with_capacity(names.len(), names.iter().map(|n| n.len()).sum());
+        for name in &names {
+            dangling.push(name);
         }
+        for (item, name) in missing_at {
+            let index = names.binary_search(&missing[name]).unwrap_or(0) as u32;
+            declared.items[item].target = entity_count + index;
+        }
+        self.dangling = dangling;
+        declared
+    }
 
+    /// Derives the attached relations, the incoming adjacency and the
+    /// dangling-reference warnings from the declared relations.
+    pub(crate) fn link(&mut self) {
+        let count = self.refs.len();
+        let targets = count + self.dangling.len();
+        let mut sizes = vec![0u32; count];
+        for id in 0..count {
+            for d in self.declared.get(id) {
+                sizes[id] += 1;
+                if (d.target as usize) < count {
+                    sizes[d.target as usize] += 1;
+                }
+            }
+        }
+        let mut cursor: Vec<u32> = Vec::with_capacity(count);
+        let mut total = 0u32;
+        for size in &sizes {
+            cursor.push(total);
+            total += size;
+        }
+        let mut items = vec![(RelationType::OwnedBy, 0u32); total as usize];
+        for id in 0..count {
+            for d in self.declared.get(id) {
+                items[cursor[id] as usize] = (d.kind, d.target);
+                cursor[id] += 1;
+                if (d.target as usize) < count {
+                    let t = d.target as usize;
+                    items[cursor[t] as usize] = (d.kind.inverse(), id as u32);
+                    cursor[t] += 1;
+                }
+            }
+        }
+        // Both sides may declare the same relation (a group's children and a
+        // child's parent): sort each row and keep one of each.
+        let mut relations: Rows<(RelationType, u32)> = Rows::default();
+        relations.items.reserve(items.len());
+        let mut start = 0usize;
+        for size in sizes {
+            let row = &mut items[start..start + size as usize];
+            row.sort_unstable_by(|a, b| a.0.as_str().cmp(b.0.as_str()).then_with(|| self.target_cmp(a.1, b.1)));
+            let first = relations.items.len();
+            for item in row.iter() {
+                if relations.items.len() == first || relations.items.last() != Some(item) {
+                    relations.items.push(*item);
+                }
+            }
+            relations.end_row();
+            start += size as usize;
+        }
+        drop(items);
+        let mut incoming_sizes = vec![0u32; targets];
+        for (_, target) in &relations.items {
+            incoming_sizes[*target as usize] += 1;
+        }
+        let mut incoming: Rows<(RelationType, EntityId)> = Rows::default();
+        let mut cursor: Vec<u32> = Vec::with_capacity(targets);
+        let mut total = 0u32;
+        for size in &incoming_sizes {
+            cursor.push(total);
+            total += size;
+            incoming.ends.push(total);
+        }
+        incoming.items = vec![(RelationType::OwnedBy, 0); total as usize];
+        for id in 0..count {
+            for (kind, target) in relations.get(id) {
+                incoming.items[cursor[*target as usize] as usize] = (*kind, id as EntityId);
+                cursor[*target as usize] += 1;
+            }
+        }
+        let mut warnings: Vec<Diagnostic> = Vec::new();
+        for id in 0..count {
+            for d in self.declared.get(id).iter().filter(|d| d.target as usize >= count) {
+                let source = self.refs.get(id);
+                let target = self.target_str(d.target);
+                warnings.push(Diagnostic {
+                    file: crate::change::display_key(self.files.get(self.file_of[id] as usize)).to_string(),
+                    line: d.line,
+                    col: d.col,
+                    severity: Severity::Warning,
+                    message: format!("{source} {} {target}, which does not exist in the catalog", d.kind.as_str()),
+                });
+            }
+        }
+        warnings.sort();
+        warnings.dedup();
+        self.diagnostics.truncate(self.stored_diagnostics);
+        self.diagnostics.extend(warnings);
+        relations.shrink_to_fit();
+        self.relations = relations;
+        self.incoming = incoming;
+    }
+
+    /// Orders relation targets by their reference. Entities and dangling
+    /// targets are each sorted, so ids compare within each table.
+    fn target_cmp(&self, a: u32, b: u32) -> std::cmp::Ordering {
+        let count = self.refs.len() as u32;
+        if (a < count) == (b < count) {
+            a.cmp(&b)
+        } else {
+            self.target_str(a).cmp(self.target_str(b))
+        }
+    }
+
+    /// Parses and flattens every body into the field and word indexes.
+    fn index_all(&mut self) {
         // Parsing and flattening every body is the costly part: in parallel,
         // then merged into the indexes in id order (posting lists stay sorted).
         // Chunks bound the memory the extracted pairs take at once.
+        let count = self.refs.len();
         let mut words: FastMap<Box<str>, WordPostings> = FastMap::default();
         let mut builders: FastMap<Box<str>, KeyBuilder> = FastMap::default();
-        for start in (0..catalog.entries.len()).step_by(EXTRACT_CHUNK) {
-            let end = (start + EXTRACT_CHUNK).min(catalog.entries.len());
+        for start in (0..count).step_by(EXTRACT_CHUNK) {
+            let end = (start + EXTRACT_CHUNK).min(count);
             let extracted: Vec<Extracted> =
-                catalog.entries[start..end].par_iter().map(|entry| extract(&entry.body)).collect();
+                (start..end).into_par_iter().map(|id| extract(self.bodies.get(id))).collect();
             for (offset, extracted) in extracted.into_iter().enumerate() {
                 index_entity((start + offset) as EntityId, extracted, &mut builders, &mut words);
             }
         }
-        catalog.words = words.into_iter().collect();
-        catalog.words.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for words in catalog.words.iter_mut() {
-            words.1.shrink_to_fit();
+        let mut words: Vec<(Box<str>, WordPostings)> = words.into_iter().collect();
+        words.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        self.words = StrTable::with_capacity(words.len(), words.iter().map(|(w, _)| w.len()).sum());
+        self.word_postings = Rows::default();
+        self.word_postings.ends.reserve_exact(words.len());
+        self.word_postings.items.reserve_exact(words.iter().map(|(_, p)| p.len()).sum());
+        for (word, postings) in words {
+            self.words.push(&word);
+            self.word_postings.items.extend_from_slice(&postings);
+            self.word_postings.end_row();
         }
-        let count = catalog.entries.len();
-        catalog.fields = builders.into_iter().map(|(key, builder)| (key, KeyIndex::freeze(builder, count))).collect();
-        for entry in catalog.entries.iter_mut() {
-            entry.relations.shrink_to_fit();
-        }
-        for incoming in catalog.incoming.iter_mut() {
-            incoming.shrink_to_fit();
-        }
-        catalog
+        self.fields = builders.into_iter().map(|(key, builder)| (key, KeyIndex::freeze(builder, count))).collect();
     }
 }
 
@@ -394,10 +541,9 @@ fn index_entity(
     for (key, lower, original) in extracted.pairs {
         let index = match builders.get_mut(key.as_str()) {
             Some(index) => index,
-            None => builders.entry(key.clone().into_boxed_str()).or_insert_with(|| KeyBuilder {
-                indexed: !UNINDEXED_VALUES.contains(&key.as_str()),
-                ..KeyBuilder::default()
-            }),
+            None => builders
+                .entry(key.clone().into_boxed_str())
+                .or_insert_with(|| KeyBuilder { indexed: is_indexed(&key), ..KeyBuilder::default() }),
         };
         if index.present.last() != Some(&id) {
             index.present.push(id);
@@ -426,18 +572,41 @@ fn index_entity(
     }
 }
 
+/// Whether a key's values go into its index (see `UNINDEXED_VALUES`).
+pub(crate) fn is_indexed(key: &str) -> bool {
+    !UNINDEXED_VALUES.contains(&key)
+}
+
 impl Catalog {
     /// The reference a relation target id stands for.
     pub(crate) fn target_str(&self, target: u32) -> &str {
-        match self.entries.get(target as usize) {
-            Some(entry) => &entry.entity_ref,
-            None => &self.dangling[target as usize - self.entries.len()],
+        let count = self.refs.len();
+        if (target as usize) < count {
+            self.refs.get(target as usize)
+        } else {
+            self.dangling.get(target as usize - count)
         }
     }
 
     /// The target id of a reference, if anything points at it.
     pub(crate) fn target_id(&self, reference: &str) -> Option<u32> {
-        self.by_ref.get(reference).or_else(|| self.dangling_ids.get(reference)).copied()
+        match self.refs.find(reference) {
+            Ok(id) => Some(id as u32),
+            Err(_) => self.dangling.find(reference).ok().map(|i| (self.refs.len() + i) as u32),
+        }
+    }
+
+    /// The id of an entity, by canonical reference.
+    pub(crate) fn id_of(&self, reference: &str) -> Option<EntityId> {
+        self.refs.find(reference).ok().map(|id| id as EntityId)
+    }
+
+    pub(crate) fn body(&self, id: EntityId) -> &str {
+        self.bodies.get(id as usize)
+    }
+
+    pub(crate) fn reference(&self, id: EntityId) -> &str {
+        self.refs.get(id as usize)
     }
 
     pub fn generation(&self) -> u64 {
@@ -445,29 +614,33 @@ impl Catalog {
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.refs.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.refs.len() == 0
     }
 
     pub fn get(&self, id: EntityId) -> Option<EntityView<'_>> {
-        let entry = self.entries.get(id as usize)?;
+        let i = id as usize;
+        if i >= self.len() {
+            return None;
+        }
+        let (line, col) = self.positions[i];
         Some(EntityView {
             id,
-            entity_ref: &entry.entity_ref,
-            file_key: &entry.file_key,
-            line: entry.line,
-            col: entry.col,
-            orphan: entry.orphan,
+            entity_ref: self.refs.get(i),
+            file_key: self.files.get(self.file_of[i] as usize),
+            line,
+            col,
+            orphan: self.orphan[i],
             catalog: self,
         })
     }
 
     /// Looks an entity up by reference, in any case.
     pub fn by_ref(&self, entity_ref: &EntityRef) -> Option<EntityView<'_>> {
-        self.get(*self.by_ref.get(entity_ref.to_string().as_str())?)
+        self.get(self.id_of(&entity_ref.to_string())?)
     }
 
     pub fn by_ref_text(&self, text: &str) -> Option<EntityView<'_>> {
@@ -476,7 +649,7 @@ impl Catalog {
     }
 
     pub fn orphans(&self) -> impl Iterator<Item = EntityView<'_>> {
-        (0..self.entries.len() as EntityId).filter(|&id| self.entries[id as usize].orphan).filter_map(|id| self.get(id))
+        (0..self.len() as EntityId).filter(|&id| self.orphan[id as usize]).filter_map(|id| self.get(id))
     }
 
     pub fn conflicts(&self) -> &[Conflict] {
@@ -489,16 +662,14 @@ impl Catalog {
 
     /// Relation targets that name no entity of the catalog.
     pub fn dangling_targets(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = self.dangling.iter().map(|t| &**t).collect();
-        out.sort();
-        out
+        self.dangling.iter().collect()
     }
 
     /// Entity counts per kind, for metrics.
     pub fn counts_by_kind(&self) -> Vec<(String, usize)> {
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-        for entry in &self.entries {
-            *counts.entry(&entry.kind).or_default() += 1;
+        for reference in self.refs.iter() {
+            *counts.entry(reference.split(':').next().unwrap_or("")).or_default() += 1;
         }
         counts.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
     }
@@ -507,13 +678,13 @@ impl Catalog {
 const EXTRACT_CHUNK: usize = 4096;
 
 /// What one entity contributes to the indexes.
-struct Extracted {
+pub(crate) struct Extracted {
     /// Flattened key, lower-case value, and the value as written when it differs.
-    pairs: Vec<(String, String, Option<String>)>,
-    words: Vec<(String, u8)>,
+    pub(crate) pairs: Vec<(String, String, Option<String>)>,
+    pub(crate) words: Vec<(String, u8)>,
 }
 
-fn extract(body: &str) -> Extracted {
+pub(crate) fn extract(body: &str) -> Extracted {
     let Ok(value) = serde_json::from_str::<Value>(body) else {
         return Extracted { pairs: Vec::new(), words: Vec::new() };
     };
@@ -550,7 +721,7 @@ fn extract(body: &str) -> Extracted {
 }
 
 /// Adds Backstage's orphan annotation to a stored body.
-fn mark_orphan(body: &mut String) {
+pub(crate) fn mark_orphan(body: &mut String) {
     if let Ok(mut value) = serde_json::from_str::<Value>(body) {
         if let Some(metadata) = value.get_mut("metadata").and_then(Value::as_object_mut) {
             let annotations = metadata.entry("annotations").or_insert_with(|| Value::Object(Default::default()));
@@ -607,15 +778,15 @@ pub struct CatalogStats {
 impl Catalog {
     pub fn stats(&self) -> CatalogStats {
         CatalogStats {
-            entities: self.entries.len(),
-            relations: self.entries.iter().map(|e| e.relations.len()).sum(),
-            relation_targets: self.entries.len() + self.dangling.len(),
+            entities: self.len(),
+            relations: self.relations.items.len(),
+            relation_targets: self.len() + self.dangling.len(),
             indexed_keys: self.fields.len(),
             indexed_values: self.fields.values().map(KeyIndex::len).sum(),
             postings: self.fields.values().flat_map(KeyIndex::iter).map(|(_, s)| s.ids.len()).sum(),
             bitmaps: self.fields.values().flat_map(KeyIndex::iter).filter(|(_, s)| s.bits.is_some()).count(),
             words: self.words.len(),
-            word_postings: self.words.iter().map(|(_, p)| p.len()).sum(),
+            word_postings: self.word_postings.items.len(),
         }
     }
 }

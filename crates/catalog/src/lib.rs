@@ -10,10 +10,15 @@
 //!
 //! No I/O happens here.
 
+mod apply;
+#[cfg(test)]
+mod apply_tests;
 mod change;
 mod diagnostic;
+mod image;
 mod index;
 mod query;
+mod table;
 mod text;
 
 pub use change::{
@@ -21,5 +26,6 @@ pub use change::{
     StoredEntity, StoredRelations,
 };
 pub use diagnostic::Diagnostic;
+pub use image::ImageError;
 pub use index::{push_json_string, Catalog, CatalogStats, EntityId, EntityView, RelationView};
 pub use query::{Filter, FilterSet, Graph, GraphEdge, Order, Page, Query, QueryError, SortPosition};

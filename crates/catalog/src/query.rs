@@ -144,7 +144,7 @@ impl Catalog {
     /// Entities matching the filter sets (all entities when there are none), in id order.
     pub fn filter(&self, sets: &[FilterSet]) -> Vec<EntityId> {
         if sets.is_empty() {
-            return (0..self.entries.len() as EntityId).collect();
+            return (0..self.len() as EntityId).collect();
         }
         let mut result: Vec<EntityId> = Vec::new();
         for set in sets {
@@ -192,14 +192,14 @@ impl Catalog {
     fn relation_postings(&self, kind: &str, targets: &[String]) -> Vec<EntityId> {
         let Some(kind) = RelationType::parse(kind) else { return Vec::new() };
         let mut out: Vec<EntityId> = if targets.is_empty() {
-            (0..self.entries.len() as EntityId)
-                .filter(|&id| self.entries[id as usize].relations.iter().any(|(k, _)| *k == kind))
+            (0..self.len() as EntityId)
+                .filter(|&id| self.relations.get(id as usize).iter().any(|(k, _)| *k == kind))
                 .collect()
         } else {
             targets
                 .iter()
                 .filter_map(|t| self.target_id(t))
-                .flat_map(|t| self.incoming[t as usize].iter().filter(|(k, _)| *k == kind).map(|(_, id)| *id))
+                .flat_map(|t| self.incoming.get(t as usize).iter().filter(|(k, _)| *k == kind).map(|(_, id)| *id))
                 .collect()
         };
         out.sort_unstable();
@@ -208,7 +208,7 @@ impl Catalog {
     }
 
     fn scan_match(&self, id: EntityId, filter: &Filter) -> bool {
-        let Ok(value) = serde_json::from_str::<Value>(&self.entries[id as usize].body) else { return false };
+        let Ok(value) = serde_json::from_str::<Value>(self.body(id)) else { return false };
         let mut pairs = Vec::new();
         flatten("", &value, &mut pairs);
         pairs.iter().any(|(k, v)| {
@@ -226,11 +226,16 @@ impl Catalog {
         let mut scores: Option<HashMap<EntityId, u32>> = None;
         for term in &terms {
             let mut term_scores: HashMap<EntityId, u32> = HashMap::new();
-            for (word, postings) in self.words[self.words.partition_point(|(w, _)| **w < *term.as_str())..].iter() {
+            let first = match self.words.find(term) {
+                Ok(i) | Err(i) => i,
+            };
+            for i in first..self.words.len() {
+                let word = self.words.get(i);
                 if !word.starts_with(term.as_str()) {
                     break;
                 }
-                let exact = **word == *term.as_str();
+                let exact = word == term.as_str();
+                let postings = self.word_postings.get(i);
                 for &(id, fields) in postings {
                     let mut score = 0;
                     for (bit, weight) in [(FIELD_NAME, 16), (FIELD_TITLE, 8), (FIELD_TAG, 4), (FIELD_DESCRIPTION, 2)] {
@@ -268,7 +273,7 @@ impl Catalog {
         let total = ids.len();
         let descending = query.order.as_ref().is_some_and(|o| o.descending);
         let keyed = self.sort_keys(ids, query.order.as_ref());
-        let reference = |id: EntityId| &*self.entries[id as usize].entity_ref;
+        let reference = |id: EntityId| self.reference(id);
         let start = match &query.after {
             Some(after) => keyed.partition_point(|(value, id)| {
                 compare((value.as_deref(), reference(*id)), (after.value.as_deref(), &after.entity_ref), descending)
@@ -308,7 +313,12 @@ impl Catalog {
             return None;
         }
         let start_id = match &query.after {
-            Some(after) => self.entries.partition_point(|e| *e.entity_ref <= *after.entity_ref.as_str()) as EntityId,
+            Some(after) => {
+                (match self.refs.find(&after.entity_ref) {
+                    Ok(i) => i + 1,
+                    Err(i) => i,
+                }) as EntityId
+            }
             None => 0,
         };
         let limit = query.limit.unwrap_or(usize::MAX);
@@ -337,8 +347,7 @@ impl Catalog {
             }
         }
         let next = if has_more {
-            ids.last()
-                .map(|&id| SortPosition { value: None, entity_ref: self.entries[id as usize].entity_ref.to_string() })
+            ids.last().map(|&id| SortPosition { value: None, entity_ref: self.reference(id).to_string() })
         } else {
             None
         };
@@ -385,7 +394,7 @@ impl Catalog {
         }
         let mut keyed: Vec<(Option<String>, EntityId)> =
             ids.into_iter().map(|id| (values.get(&id).map(|v| v.to_string()), id)).collect();
-        let reference = |id: EntityId| &*self.entries[id as usize].entity_ref;
+        let reference = |id: EntityId| self.reference(id);
         keyed.sort_by(|a, b| {
             compare((a.0.as_deref(), reference(a.1)), (b.0.as_deref(), reference(b.1)), order.descending)
         });
@@ -426,14 +435,14 @@ impl Catalog {
         let ids = match within {
             Some(ids) => ids,
             None => {
-                all = (0..self.entries.len() as EntityId).collect();
+                all = (0..self.len() as EntityId).collect();
                 &all
             }
         };
         let mut counts: HashMap<u32, usize> = HashMap::new();
         for id in ids {
             let mut targets: Vec<u32> =
-                self.entries[*id as usize].relations.iter().filter(|(k, _)| *k == kind).map(|(_, t)| *t).collect();
+                self.relations.get(*id as usize).iter().filter(|(k, _)| *k == kind).map(|(_, t)| *t).collect();
             targets.dedup();
             for t in targets {
                 *counts.entry(t).or_default() += 1;
@@ -452,7 +461,7 @@ impl Catalog {
             None => index.present.clone(),
         };
         for id in ids {
-            let Ok(value) = serde_json::from_str::<Value>(&self.entries[id as usize].body) else { continue };
+            let Ok(value) = serde_json::from_str::<Value>(self.body(id)) else { continue };
             let mut pairs = Vec::new();
             flatten("", &value, &mut pairs);
             let distinct: HashSet<String> = pairs.into_iter().filter(|(k, _)| k == key).map(|(_, v)| v).collect();
@@ -467,7 +476,7 @@ impl Catalog {
     /// following only `kinds` when given. Stops at `max_nodes`.
     pub fn graph(&self, root: EntityId, depth: usize, kinds: &[RelationType], max_nodes: usize) -> Graph {
         let mut graph = Graph::default();
-        let root_ref = self.entries[root as usize].entity_ref.to_string();
+        let root_ref = self.reference(root).to_string();
         let mut seen: HashSet<String> = HashSet::from([root_ref.clone()]);
         graph.nodes.push(root_ref.clone());
         let mut queue = VecDeque::from([(root_ref, 0usize)]);
@@ -475,8 +484,8 @@ impl Catalog {
             if d >= depth {
                 continue;
             }
-            let Some(&id) = self.by_ref.get(node.as_str()) else { continue };
-            for (kind, target) in &self.entries[id as usize].relations {
+            let Some(id) = self.id_of(&node) else { continue };
+            for (kind, target) in self.relations.get(id as usize) {
                 if !kinds.is_empty() && !kinds.contains(kind) {
                     continue;
                 }

@@ -5,6 +5,7 @@
 //! 2 wrong usage; 3 the database or configuration cannot be used.
 
 mod config;
+mod memory;
 mod output;
 
 use std::path::PathBuf;
@@ -24,7 +25,7 @@ use output::Format;
 
 // Parsing tens of thousands of files is allocation-bound: mimalloc makes it markedly faster.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: memory::SplitAllocator = memory::SplitAllocator;
 
 const EXIT_SOURCE_ERRORS: u8 = 1;
 const EXIT_UNUSABLE: u8 = 3;
@@ -141,6 +142,7 @@ enum DiagnosticFormat {
 }
 
 fn main() -> ExitCode {
+    memory::map_large_blocks();
     let cli = Cli::parse();
     let config = match Config::load(cli.config.as_deref()) {
         Ok(config) => config,
@@ -253,6 +255,7 @@ fn example_location_from(checkout: &std::path::Path, database_url: &str) -> Resu
 }
 
 fn serve(config: Config, args: ServeArgs) -> Result<ExitCode, String> {
+    memory::serve_from_system_allocator();
     let store = open_store(&config, &args.database)?;
     let mut locations: Vec<(String, String)> =
         config.catalog.locations.iter().map(|l| (l.kind.clone(), absolute_target(&l.kind, &l.target))).collect();
@@ -274,8 +277,7 @@ fn serve(config: Config, args: ServeArgs) -> Result<ExitCode, String> {
         api_token: config.auth.api_token.clone(),
         read_requires_token: config.auth.read_requires_token,
     };
-    // Safety: mi_collect only walks the allocator's own free lists.
-    let release = Box::new(|| unsafe { libmimalloc_sys::mi_collect(true) });
+    let release = Box::new(memory::release_free_memory);
     let state = kiosque_server::AppState::with_memory_release(store, auth, scan_options(&config), release);
     let options = kiosque_server::ServeOptions {
         listen,

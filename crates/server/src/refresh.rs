@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
-use kiosque_catalog::{reconcile, Diagnostic};
+use kiosque_catalog::{reconcile, ChangeSet, Diagnostic};
 use kiosque_ingest::{check_references, scan, Location, LocationKind, ScanOptions};
 use kiosque_model::Severity;
 use kiosque_store::{CatalogStore, StoreError, StoredLocation};
@@ -40,6 +40,15 @@ pub fn to_location(stored: &StoredLocation) -> Option<Location> {
 
 /// Scans every registered location and commits what changed.
 pub fn refresh(store: &dyn CatalogStore, options: &ScanOptions) -> Result<RefreshReport, StoreError> {
+    refresh_changes(store, options).map(|(report, _)| report)
+}
+
+/// As [`refresh`], with the change set committed: a server moves its read
+/// model forward by it instead of reloading everything.
+pub fn refresh_changes(
+    store: &dyn CatalogStore,
+    options: &ScanOptions,
+) -> Result<(RefreshReport, ChangeSet), StoreError> {
     let started = Instant::now();
     let locations: Vec<Location> = store.locations()?.iter().filter_map(to_location).collect();
     let previous = store.file_states()?;
@@ -77,7 +86,7 @@ pub fn refresh(store: &dyn CatalogStore, options: &ScanOptions) -> Result<Refres
     let report_diagnostics: Vec<Diagnostic> = changes.diagnostics.iter().map(|(_, d)| d.clone()).collect();
     let generation = store.apply(&changes)?;
     tracing::debug!(seconds = started.elapsed().as_secs_f64(), "refresh: committed");
-    Ok(RefreshReport {
+    let report = RefreshReport {
         generation,
         files: scanned.files_reached,
         files_read: scanned.files_read,
@@ -89,7 +98,8 @@ pub fn refresh(store: &dyn CatalogStore, options: &ScanOptions) -> Result<Refres
         warnings: report_diagnostics.iter().filter(|d| d.severity == Severity::Warning).count(),
         duration: started.elapsed(),
         diagnostics: report_diagnostics,
-    })
+    };
+    Ok((report, changes))
 }
 
 /// Validates paths without a store: every file is parsed, every problem reported.

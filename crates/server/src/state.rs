@@ -1,14 +1,17 @@
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
-use kiosque_catalog::Catalog;
+use kiosque_catalog::{Catalog, ChangeSet};
 use kiosque_ingest::ScanOptions;
 use kiosque_model::Severity;
 use kiosque_store::{CatalogStore, StoreError};
 use tokio::sync::Mutex;
 
 use crate::metrics::{KindLabels, Metrics, SeverityLabels};
-use crate::refresh::{refresh, RefreshReport};
+use crate::refresh::{refresh_changes, RefreshReport};
+
+/// How long a changed read model waits before its image is saved.
+const IMAGE_SAVE_DELAY: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Who may do what.
 #[derive(Debug, Clone, Default)]
@@ -33,6 +36,8 @@ pub struct AppState {
     /// Called after a catalog is swapped in, once the old one is dropped:
     /// the binary hands its allocator's memory back to the system there.
     release_memory: Option<Box<dyn Fn() + Send + Sync>>,
+    /// The generation of the last read-model image saved; held while saving.
+    saved_image: std::sync::Mutex<u64>,
 }
 
 impl AppState {
@@ -47,6 +52,7 @@ impl AppState {
             started: Instant::now(),
             ready: std::sync::atomic::AtomicBool::new(false),
             release_memory: None,
+            saved_image: std::sync::Mutex::new(0),
         })
     }
 
@@ -76,32 +82,135 @@ impl AppState {
     }
 
     /// Loads the stored catalog when its generation differs from the one served.
+    /// The first load takes the saved image of the read model when the
+    /// store has one of its generation; otherwise the model is built from a
+    /// snapshot (and an image saved for the next start).
     pub async fn reload_if_changed(self: &Arc<Self>) -> Result<bool, StoreError> {
         let state = self.clone();
         let served = self.catalog().generation();
         let ready = self.is_ready();
-        let loaded = tokio::task::spawn_blocking(move || -> Result<Option<Catalog>, StoreError> {
+        let loaded = tokio::task::spawn_blocking(move || -> Result<Option<(Catalog, bool)>, StoreError> {
             let stored = state.store.generation()?;
             if ready && stored == served {
                 return Ok(None);
             }
             let started = Instant::now();
+            if !ready {
+                if let Some(catalog) = state.load_image(stored) {
+                    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "read model loaded from its image");
+                    return Ok(Some((catalog, false)));
+                }
+            }
             let snapshot = state.store.snapshot()?;
             tracing::debug!(seconds = started.elapsed().as_secs_f64(), "snapshot read");
             let catalog = Catalog::build(snapshot);
             tracing::debug!(seconds = started.elapsed().as_secs_f64(), "read model built");
-            Ok(Some(catalog))
+            Ok(Some((catalog, true)))
         })
         .await
         .map_err(|e| StoreError::Query(format!("reload task failed: {e}")))??;
         self.ready.store(true, std::sync::atomic::Ordering::Release);
         match loaded {
-            Some(catalog) => {
+            Some((catalog, built)) => {
                 self.publish(catalog);
+                if built {
+                    self.save_image_later();
+                }
                 Ok(true)
             }
             None => Ok(false),
         }
+    }
+
+    fn load_image(&self, generation: u64) -> Option<Catalog> {
+        let reader = match self.store.read_model_image(generation) {
+            Ok(reader) => reader?,
+            Err(e) => {
+                tracing::warn!(error = %e, "the saved read model cannot be read; rebuilding it");
+                return None;
+            }
+        };
+        match Catalog::read_image(reader, generation) {
+            Ok(catalog) => {
+                *self.saved_image.lock().unwrap_or_else(|p| p.into_inner()) = generation;
+                Some(catalog)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "the saved read model was refused; rebuilding it");
+                None
+            }
+        }
+    }
+
+    /// Saves an image of the served model in the background, so that the
+    /// next start loads it instead of rebuilding. The save waits for a quiet
+    /// moment (refreshes often come in bursts, and each image is written
+    /// whole); one save at a time; a save that finds a newer model when done
+    /// saves again.
+    fn save_image_later(self: &Arc<Self>) {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let Ok(mut saved) = state.saved_image.try_lock() else { return };
+            loop {
+                std::thread::sleep(IMAGE_SAVE_DELAY);
+                let catalog = state.catalog();
+                if catalog.generation() == *saved || catalog.generation() == 0 {
+                    return;
+                }
+                let started = Instant::now();
+                let result =
+                    state.store.save_read_model_image(catalog.generation(), &mut |out| catalog.write_image(out));
+                match result {
+                    Ok(()) => {
+                        tracing::debug!(seconds = started.elapsed().as_secs_f64(), "read model image saved");
+                        *saved = catalog.generation();
+                        // The model saved may have been replaced meanwhile: this
+                        // was its last holder.
+                        drop(catalog);
+                        state.give_back_memory();
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the read model image was not saved; the next start rebuilds it");
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    /// Moves the served model forward by a change set this process just
+    /// committed, when nothing else was committed since the model was
+    /// loaded; otherwise reloads from the store.
+    async fn advance(self: &Arc<Self>, report: &RefreshReport, changes: ChangeSet) -> Result<(), StoreError> {
+        let current = self.catalog();
+        if !self.is_ready() || report.generation != current.generation() + 1 {
+            self.reload_if_changed().await?;
+            return Ok(());
+        }
+        let state = self.clone();
+        let generation = report.generation;
+        let advanced = tokio::task::spawn_blocking(move || -> Result<Option<Catalog>, StoreError> {
+            let problems = state.store.problems()?;
+            if problems.generation != generation {
+                return Ok(None);
+            }
+            let started = Instant::now();
+            let next = current.apply(&changes, generation, problems.conflicts, problems.diagnostics);
+            tracing::debug!(seconds = started.elapsed().as_secs_f64(), "read model moved forward");
+            Ok(Some(next))
+        })
+        .await
+        .map_err(|e| StoreError::Query(format!("reload task failed: {e}")))??;
+        match advanced {
+            Some(catalog) => {
+                self.publish(catalog);
+                self.save_image_later();
+            }
+            None => {
+                self.reload_if_changed().await?;
+            }
+        }
+        Ok(())
     }
 
     fn publish(&self, catalog: Catalog) {
@@ -135,11 +244,11 @@ impl AppState {
     pub async fn refresh(self: &Arc<Self>) -> Result<RefreshReport, StoreError> {
         let _guard = self.refresh_lock.lock().await;
         let state = self.clone();
-        let result = tokio::task::spawn_blocking(move || refresh(state.store.as_ref(), &state.scan))
+        let result = tokio::task::spawn_blocking(move || refresh_changes(state.store.as_ref(), &state.scan))
             .await
             .map_err(|e| StoreError::Query(format!("refresh task failed: {e}")))?;
         match result {
-            Ok(report) => {
+            Ok((report, changes)) => {
                 self.metrics.refresh_seconds.observe(report.duration.as_secs_f64());
                 self.metrics.files_parsed.inc_by(report.files_parsed as u64);
                 tracing::info!(
@@ -156,7 +265,7 @@ impl AppState {
                 for d in report.diagnostics.iter().filter(|d| d.severity == Severity::Error).take(20) {
                     tracing::warn!("{d}");
                 }
-                self.reload_if_changed().await?;
+                self.advance(&report, changes).await?;
                 // A scan allocates per file even when nothing changed.
                 self.give_back_memory();
                 Ok(report)

@@ -18,8 +18,9 @@ mod problems;
 mod sqlite;
 
 use std::collections::HashMap;
+use std::io::{Read, Write};
 
-use kiosque_catalog::{ChangeSet, Claim, Conflict, FileState, Snapshot};
+use kiosque_catalog::{ChangeSet, Claim, Conflict, Diagnostic, FileState, Snapshot};
 
 pub use error::StoreError;
 pub use migrate::Migration;
@@ -52,6 +53,14 @@ pub trait CatalogStore: Send + Sync {
     fn generation(&self) -> Result<u64, StoreError>;
     /// Everything, for the read model.
     fn snapshot(&self) -> Result<Snapshot, StoreError>;
+    /// The generation with the conflicts and diagnostics, read together:
+    /// what a read model moved forward by a change set needs besides it.
+    fn problems(&self) -> Result<Problems, StoreError>;
+    /// The saved image of the read model, if one of `generation` is kept.
+    fn read_model_image(&self, generation: u64) -> Result<Option<Box<dyn Read + Send>>, StoreError>;
+    /// Saves the image `write` produces as the one of `generation`,
+    /// replacing any older one.
+    fn save_read_model_image(&self, generation: u64, write: &mut ImageWriter<'_>) -> Result<(), StoreError>;
     fn locations(&self) -> Result<Vec<StoredLocation>, StoreError>;
     /// Registers a location; registering the same one twice returns the first.
     fn add_location(&self, kind: &str, target: &str) -> Result<StoredLocation, StoreError>;
@@ -59,6 +68,17 @@ pub trait CatalogStore: Send + Sync {
     fn remove_location(&self, id: &str) -> Result<bool, StoreError>;
     /// Which backend this is, for logs and metrics.
     fn backend(&self) -> &'static str;
+}
+
+/// Writes a read-model image into the sink it is given.
+pub type ImageWriter<'a> = dyn FnMut(&mut dyn Write) -> std::io::Result<()> + 'a;
+
+/// Conflicts and diagnostics as of one generation.
+#[derive(Debug, Clone, Default)]
+pub struct Problems {
+    pub generation: u64,
+    pub conflicts: Vec<Conflict>,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Opens the store a URL names: `sqlite://FILE` (or a bare path),

@@ -19,9 +19,13 @@ pub(crate) fn check_not_newer(newest: Option<i64>, migrations: &[Migration]) -> 
     Ok(())
 }
 
-pub(crate) const SQLITE: &[Migration] =
-    &[Migration { component: "catalog", version: 1, sql: include_str!("../migrations/sqlite/0001_catalog.sql") }];
+pub(crate) const SQLITE: &[Migration] = &[
+    Migration { component: "catalog", version: 1, sql: include_str!("../migrations/sqlite/0001_catalog.sql") },
+    Migration { component: "catalog", version: 2, sql: include_str!("../migrations/sqlite/0002_read_model.sql") },
+];
 
 #[cfg(feature = "postgres")]
-pub(crate) const POSTGRES: &[Migration] =
-    &[Migration { component: "catalog", version: 1, sql: include_str!("../migrations/postgres/0001_catalog.sql") }];
+pub(crate) const POSTGRES: &[Migration] = &[
+    Migration { component: "catalog", version: 1, sql: include_str!("../migrations/postgres/0001_catalog.sql") },
+    Migration { component: "catalog", version: 2, sql: include_str!("../migrations/postgres/0002_read_model.sql") },
+];

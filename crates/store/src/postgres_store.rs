@@ -1,6 +1,6 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io;
+use std::io::{self, Read};
 use std::str::FromStr;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -16,7 +16,7 @@ use postgres::{Client, Config, IsolationLevel, NoTls, Row, RowIter, Transaction}
 use crate::migrate::{check_not_newer, Migration, POSTGRES};
 use crate::problems::problem_changes;
 use crate::sqlite::{parse_severity, severity_text};
-use crate::{location_id, CatalogStore, StoreError, StoredLocation};
+use crate::{location_id, CatalogStore, ImageWriter, Problems, StoreError, StoredLocation};
 
 /// The key of the advisory lock that serialises migrations between replicas
 /// starting at the same time ("kiosque" in ASCII).
@@ -424,6 +424,28 @@ fn conflict_of(row: &Row) -> Result<Conflict, StoreError> {
     Ok(Conflict { entity_ref: row.try_get(0)?, winner_file: row.try_get(1)?, loser_file: row.try_get(2)? })
 }
 
+fn read_problems(tx: &mut Transaction<'_>) -> Result<(Vec<Conflict>, Vec<Diagnostic>), StoreError> {
+    let mut conflicts = Vec::new();
+    let mut rows = stream(tx, SELECT_CONFLICTS)?;
+    while let Some(row) = rows.next()? {
+        conflicts.push(conflict_of(&row)?);
+    }
+    drop(rows);
+    let mut diagnostics = Vec::new();
+    let mut rows = stream(tx, SELECT_DIAGNOSTICS)?;
+    while let Some(row) = rows.next()? {
+        diagnostics.push(Diagnostic {
+            file: row.try_get(0)?,
+            line: line_number(row.try_get(1)?)?,
+            col: line_number(row.try_get(2)?)?,
+            severity: parse_severity(row.try_get(3)?),
+            message: row.try_get(4)?,
+        });
+    }
+    drop(rows);
+    Ok((conflicts, diagnostics))
+}
+
 fn generation_of(row: &Row) -> Result<u64, StoreError> {
     let value: String = row.try_get(0)?;
     Ok(value.parse().unwrap_or(0))
@@ -522,26 +544,56 @@ impl CatalogStore for PostgresStore {
                 });
             }
             drop(rows);
-            let mut conflicts = Vec::new();
-            let mut rows = stream(&mut tx, SELECT_CONFLICTS)?;
-            while let Some(row) = rows.next()? {
-                conflicts.push(conflict_of(&row)?);
-            }
-            drop(rows);
-            let mut diagnostics = Vec::new();
-            let mut rows = stream(&mut tx, SELECT_DIAGNOSTICS)?;
-            while let Some(row) = rows.next()? {
-                diagnostics.push(Diagnostic {
-                    file: row.try_get(0)?,
-                    line: line_number(row.try_get(1)?)?,
-                    col: line_number(row.try_get(2)?)?,
-                    severity: parse_severity(row.try_get(3)?),
-                    message: row.try_get(4)?,
-                });
-            }
-            drop(rows);
+            let (conflicts, diagnostics) = read_problems(&mut tx)?;
             tx.commit()?;
             Ok(Snapshot { generation, entities, conflicts, diagnostics })
+        })
+    }
+
+    fn problems(&self) -> Result<Problems, StoreError> {
+        self.with_client(|client| {
+            let mut tx =
+                client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start()?;
+            let generation = generation_of(&tx.query_one(SELECT_GENERATION, &[])?)?;
+            let (conflicts, diagnostics) = read_problems(&mut tx)?;
+            tx.commit()?;
+            Ok(Problems { generation, conflicts, diagnostics })
+        })
+    }
+
+    fn read_model_image(&self, generation: u64) -> Result<Option<Box<dyn Read + Send>>, StoreError> {
+        let generation = i64::try_from(generation).unwrap_or(i64::MAX);
+        self.with_client(|client| {
+            let row = client.query_opt("SELECT image FROM catalog_read_model WHERE generation = $1", &[&generation])?;
+            Ok(match row {
+                Some(row) => {
+                    Some(Box::new(std::io::Cursor::new(row.try_get::<_, Vec<u8>>(0)?)) as Box<dyn Read + Send>)
+                }
+                None => None,
+            })
+        })
+    }
+
+    fn save_read_model_image(&self, generation: u64, write: &mut ImageWriter<'_>) -> Result<(), StoreError> {
+        let mut image = Vec::new();
+        write(&mut image).map_err(|e| StoreError::Query(format!("cannot write the read-model image: {e}")))?;
+        let generation = i64::try_from(generation).unwrap_or(i64::MAX);
+        self.with_client(|client| {
+            // Replicas may save the same generation at once: the last one stays,
+            // and an older generation never replaces a newer one.
+            let mut tx = client.transaction()?;
+            tx.execute("LOCK TABLE catalog_read_model IN EXCLUSIVE MODE", &[])?;
+            let newest: Option<i64> =
+                tx.query_one("SELECT MAX(generation) FROM catalog_read_model", &[])?.try_get(0)?;
+            if newest.is_none_or(|n| n < generation) {
+                tx.execute("DELETE FROM catalog_read_model", &[])?;
+                tx.execute(
+                    "INSERT INTO catalog_read_model (generation, image) VALUES ($1, $2)",
+                    &[&generation, &image],
+                )?;
+            }
+            tx.commit()?;
+            Ok(())
         })
     }
 

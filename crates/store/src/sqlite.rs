@@ -1,4 +1,6 @@
 use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -8,13 +10,18 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 
 use crate::migrate::{check_not_newer, Migration, SQLITE};
 use crate::problems::problem_changes;
-use crate::{location_id, CatalogStore, StoreError, StoredLocation};
+use crate::{location_id, CatalogStore, ImageWriter, Problems, StoreError, StoredLocation};
 
 /// The embedded store: one SQLite file in WAL mode.
 pub struct SqliteStore {
     path: String,
+    /// This database's identity (see the `0002` migration).
+    store_id: String,
     connection: Mutex<Connection>,
 }
+
+/// Starts a read-model image file, before the database identity and the generation.
+const IMAGE_FILE_MAGIC: &[u8; 8] = b"KQIMAGE1";
 
 const SELECT_CONFLICTS: &str =
     "SELECT entity_ref, winner_file, loser_file FROM catalog_conflicts ORDER BY entity_ref, loser_file";
@@ -60,7 +67,18 @@ impl SqliteStore {
             StoreError::Query(m) => StoreError::Open(format!("cannot prepare SQLite database {path}: {m}")),
             other => other,
         })?;
-        Ok(SqliteStore { path: path.to_string(), connection: Mutex::new(connection) })
+        let store_id: String = connection
+            .query_row("SELECT value FROM catalog_meta WHERE key = 'store_id'", [], |r| r.get(0))
+            .map_err(|e| open_error(path, e))?;
+        Ok(SqliteStore { path: path.to_string(), store_id, connection: Mutex::new(connection) })
+    }
+
+    /// The read-model image lives beside the database file (not in it: it
+    /// is rewritten whole, and would bloat the WAL). In-memory databases
+    /// keep none.
+    fn image_path(&self) -> Option<String> {
+        (!self.path.is_empty() && self.path != ":memory:" && !self.path.starts_with("file::memory:"))
+            .then(|| format!("{}.read-model", self.path))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -103,6 +121,21 @@ fn migrate(connection: &mut Connection, migrations: &[Migration]) -> Result<(), 
 }
 
 /// A conflict from the columns `entity_ref, winner_file, loser_file`.
+fn read_problems(tx: &Transaction<'_>) -> Result<(Vec<Conflict>, Vec<Diagnostic>), StoreError> {
+    let conflicts = {
+        let mut statement = tx.prepare(SELECT_CONFLICTS)?;
+        let rows = statement.query_map([], conflict_at)?;
+        rows.collect::<Result<Vec<_>, _>>()?
+    };
+    let diagnostics = {
+        let mut statement =
+            tx.prepare("SELECT file, line, col, severity, message FROM catalog_diagnostics ORDER BY file, line, col")?;
+        let rows = statement.query_map([], |r| diagnostic_at(r, 0))?;
+        rows.collect::<Result<Vec<_>, _>>()?
+    };
+    Ok((conflicts, diagnostics))
+}
+
 fn conflict_at(row: &rusqlite::Row<'_>) -> rusqlite::Result<Conflict> {
     Ok(Conflict { entity_ref: row.get(0)?, winner_file: row.get(1)?, loser_file: row.get(2)? })
 }
@@ -222,6 +255,8 @@ impl CatalogStore for SqliteStore {
             let (key, state) = row?;
             out.insert(key, serde_json::from_str(&state)?);
         }
+        drop(statement);
+        conn.execute_batch("PRAGMA shrink_memory")?;
         Ok(out)
     }
 
@@ -231,7 +266,11 @@ impl CatalogStore for SqliteStore {
         let rows = statement.query_map([], |row| {
             Ok((row.get::<_, String>(0)?, Claim { file_key: row.get(1)?, orphan: row.get::<_, i64>(2)? != 0 }))
         })?;
-        rows.collect::<Result<_, _>>().map_err(Into::into)
+        let claims = rows.collect::<Result<_, _>>()?;
+        drop(statement);
+        // A refresh reads every claim once: no reason to keep those pages cached.
+        conn.execute_batch("PRAGMA shrink_memory")?;
+        Ok(claims)
     }
 
     fn conflicts(&self) -> Result<Vec<Conflict>, StoreError> {
@@ -261,6 +300,60 @@ impl CatalogStore for SqliteStore {
         Ok(value.parse().unwrap_or(0))
     }
 
+    fn problems(&self) -> Result<Problems, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let generation: String =
+            tx.query_row("SELECT value FROM catalog_meta WHERE key = 'generation'", [], |r| r.get(0))?;
+        let (conflicts, diagnostics) = read_problems(&tx)?;
+        tx.commit()?;
+        Ok(Problems { generation: generation.parse().unwrap_or(0), conflicts, diagnostics })
+    }
+
+    fn read_model_image(&self, generation: u64) -> Result<Option<Box<dyn Read + Send>>, StoreError> {
+        let Some(path) = self.image_path() else { return Ok(None) };
+        let file = match File::open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(StoreError::Query(format!("cannot open {path}: {e}"))),
+        };
+        let mut reader = BufReader::with_capacity(1 << 20, file);
+        let mut header = [0u8; 8 + 32 + 8];
+        if reader.read_exact(&mut header).is_err()
+            || &header[..8] != IMAGE_FILE_MAGIC
+            || header[8..40] != *self.store_id.as_bytes()
+            || header[40..] != generation.to_le_bytes()
+        {
+            return Ok(None);
+        }
+        Ok(Some(Box::new(reader)))
+    }
+
+    fn save_read_model_image(&self, generation: u64, write: &mut ImageWriter<'_>) -> Result<(), StoreError> {
+        let Some(path) = self.image_path() else { return Ok(()) };
+        if self.store_id.len() != 32 {
+            return Ok(());
+        }
+        // Written aside, then renamed over: a reader never sees half an image.
+        // Not synced: it is a cache, and a torn one fails its checksum and is
+        // rebuilt.
+        let partial = format!("{path}.partial");
+        let result = (|| -> std::io::Result<()> {
+            let mut out = BufWriter::with_capacity(1 << 20, File::create(&partial)?);
+            out.write_all(IMAGE_FILE_MAGIC)?;
+            out.write_all(self.store_id.as_bytes())?;
+            out.write_all(&generation.to_le_bytes())?;
+            write(&mut out)?;
+            out.flush()?;
+            drop(out);
+            std::fs::rename(&partial, &path)
+        })();
+        result.map_err(|e| {
+            let _ = std::fs::remove_file(&partial);
+            StoreError::Query(format!("cannot save the read-model image {path}: {e}"))
+        })
+    }
+
     fn snapshot(&self) -> Result<Snapshot, StoreError> {
         let mut conn = self.lock();
         // One read transaction: a consistent view even while an import commits.
@@ -285,18 +378,7 @@ impl CatalogStore for SqliteStore {
                 });
             }
         }
-        let conflicts = {
-            let mut statement = tx.prepare(SELECT_CONFLICTS)?;
-            let rows = statement.query_map([], conflict_at)?;
-            rows.collect::<Result<Vec<_>, _>>()?
-        };
-        let diagnostics = {
-            let mut statement = tx.prepare(
-                "SELECT file, line, col, severity, message FROM catalog_diagnostics ORDER BY file, line, col",
-            )?;
-            let rows = statement.query_map([], |r| diagnostic_at(r, 0))?;
-            rows.collect::<Result<Vec<_>, _>>()?
-        };
+        let (conflicts, diagnostics) = read_problems(&tx)?;
         tx.commit()?;
         // The pages read for a snapshot are not needed again soon: give the
         // cache back rather than keep tens of megabytes beside the read model.

@@ -6,6 +6,7 @@
 mod backends;
 
 use std::collections::HashMap;
+use std::io::Read;
 
 use kiosque_catalog::{reconcile, Catalog, ChangeSet, Diagnostic, FileOutcome, FileState, NewEntity};
 use kiosque_model::{derive_relations, Entity, Severity};
@@ -171,6 +172,34 @@ fn large_imports_fit_in_one_transaction(store: &dyn CatalogStore) {
     let _ = HashMap::<u8, u8>::new();
 }
 
+fn problems_and_read_model_images_follow_the_generation(store: &dyn CatalogStore) {
+    let generation = import(
+        store,
+        vec![
+            parsed("file:/a.yaml", 1, vec![component("web", "team-a")], vec![warning("/a.yaml", "odd")]),
+            parsed("file:/b.yaml", 1, vec![component("web", "team-b")], vec![]),
+        ],
+    );
+    let problems = store.problems().unwrap();
+    let snapshot = store.snapshot().unwrap();
+    assert_eq!(problems.generation, generation);
+    assert_eq!(problems.conflicts, snapshot.conflicts);
+    assert_eq!(problems.conflicts.len(), 1, "the second claim on web is a conflict");
+    assert_eq!(problems.diagnostics, snapshot.diagnostics);
+    assert!(!problems.diagnostics.is_empty());
+
+    // No image until one is saved; then only for its generation.
+    assert!(store.read_model_image(generation).unwrap().is_none());
+    let catalog = Catalog::build(snapshot);
+    store.save_read_model_image(generation, &mut |out| catalog.write_image(out)).unwrap();
+    assert!(store.read_model_image(generation + 1).unwrap().is_none());
+    let mut image = Vec::new();
+    store.read_model_image(generation).unwrap().expect("saved image").read_to_end(&mut image).unwrap();
+    let loaded = Catalog::read_image(image.as_slice(), generation).unwrap();
+    assert_eq!(loaded.len(), 1);
+    assert_eq!(loaded.by_ref_text("component:web").unwrap().file_key, "file:/a.yaml");
+}
+
 backends::for_each_backend!(
     empty_store_has_nothing,
     import_round_trips_entities_relations_and_files,
@@ -179,4 +208,5 @@ backends::for_each_backend!(
     orphans_conflicts_and_diagnostics,
     locations_are_registered_once,
     large_imports_fit_in_one_transaction,
+    problems_and_read_model_images_follow_the_generation,
 );
