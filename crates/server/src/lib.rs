@@ -8,6 +8,7 @@
 
 pub mod api;
 mod metrics;
+mod portal;
 pub mod refresh;
 mod state;
 

@@ -50,6 +50,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), authorize));
     Router::new()
         .nest("/api", api)
+        .merge(crate::portal::router())
+        .fallback(crate::portal::not_found)
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))

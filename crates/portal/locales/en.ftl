@@ -1,0 +1,171 @@
+## Shell
+nav-label = Main
+nav-home = Home
+nav-catalog = Catalog
+nav-teams = Teams
+nav-docs = Docs
+nav-news = What's new
+skip-to-content = Skip to content
+search-label = Search the catalog and docs
+search-placeholder = Search services, APIs, teams, docs…
+search-button = Search
+switch-language = English
+switch-theme = Switch theme
+footer-catalog = Catalog generation { $generation }
+footer-api = REST API (OpenAPI)
+news-feed = What's new (Atom feed)
+reference-missing = Not in the catalog
+breadcrumbs = Breadcrumbs
+not-found-title = Page not found
+not-found-text = Nothing lives at this address. It may have been renamed, or removed from its source.
+not-found-back = Browse the catalog
+
+## Kinds
+kind-component = Component
+kind-api = API
+kind-system = System
+kind-domain = Domain
+kind-resource = Resource
+kind-group = Team
+kind-user = User
+kind-location = Location
+kind-template = Template
+kinds-component = Components
+kinds-api = APIs
+kinds-system = Systems
+kinds-domain = Domains
+kinds-resource = Resources
+kinds-group = Teams
+kinds-user = Users
+kinds-location = Locations
+kinds-template = Templates
+
+## Home
+home-title = Find anything in your platform
+home-lead = { $count } entities: services, APIs, systems, resources and the teams behind them.
+home-kinds = What the catalog holds
+home-attention = Needs attention
+home-errors = { $count ->
+    [one] One source file has an error
+   *[other] { $count } source files have errors
+}
+home-orphans = { $count ->
+    [one] One orphan entity (its source no longer declares it)
+   *[other] { $count } orphan entities (their source no longer declares them)
+}
+home-conflicts = { $count ->
+    [one] One entity declared by two files
+   *[other] { $count } entities declared by two files
+}
+home-teams = Teams
+home-teams-map = See the team map
+
+## Team Topologies
+team-type-stream-aligned = Stream-aligned
+team-type-platform = Platform
+team-type-enabling = Enabling
+team-type-complicated-subsystem = Complicated subsystem
+team-type-stream-aligned-hint = Delivers a flow of value for a business domain, end to end.
+team-type-platform-hint = Offers internal services that other teams use on their own.
+team-type-enabling-hint = Helps other teams acquire new skills, for a while.
+team-type-complicated-subsystem-hint = Owns a part that needs deep specialist knowledge.
+mode-collaboration = Collaboration
+mode-facilitating = Facilitating
+mode-x-as-a-service = X-as-a-service
+teams-title = Teams
+teams-lead = Teams by Team Topologies type, and how they interact.
+teams-map = Team interactions
+teams-none = No team declares a Team Topologies type yet.
+team-title = Team
+team-members = Members
+team-parent = Part of
+team-children = Teams within
+team-interactions = Interactions
+team-no-interactions = This team declares no interaction.
+
+## Catalog list
+catalog-title = Catalog
+catalog-filters = Filters
+catalog-filter-text = Filter by text
+catalog-apply = Apply filters
+catalog-reset = Clear all
+catalog-none = No entity matches these filters.
+catalog-range = { $first }–{ $last } of { $total }
+catalog-pages = Pages
+catalog-previous = Previous page
+catalog-next = Next page
+column-name = Name
+column-kind = Kind
+column-type = Type
+column-owner = Owner
+column-lifecycle = Lifecycle
+column-description = Description
+sort-ascending = Sort ascending
+sort-descending = Sort descending
+facet-kind = Kind
+facet-type = Type
+facet-lifecycle = Lifecycle
+facet-owner = Owner
+facet-tag = Tag
+facet-more = and { $count } more
+
+## Entity
+entity-owner = Owned by
+entity-orphan-badge = orphan
+entity-orphan-title = Orphan.
+entity-orphan-text = Its source no longer declares it: it is kept so nothing is lost; remove it from the catalog or declare it again.
+entity-conflict-title = Declared twice.
+entity-conflict-text = { $winner } declared it first and wins; { $loser } declares it too and is ignored.
+entity-about = About
+entity-reference = Reference
+entity-tags = Tags
+entity-system = System
+entity-definition = API definition
+entity-links = Links
+entity-relations = Relations
+entity-no-relations = No relations.
+entity-relations-more = and { $count } more
+entity-graph = Relation graph
+entity-graph-full = Full graph
+entity-annotations = Annotations
+entity-annotation-key = Annotation
+entity-annotation-value = Value
+entity-problems = Problems
+entity-source = Source
+entity-declared-in = Declared in
+entity-descriptor = Descriptor
+
+## Relations
+rel-ownedBy = Owned by
+rel-ownerOf = Owns
+rel-partOf = Part of
+rel-hasPart = Has part
+rel-dependsOn = Depends on
+rel-dependencyOf = Dependency of
+rel-providesApi = Provides API
+rel-apiProvidedBy = Provided by
+rel-consumesApi = Consumes API
+rel-apiConsumedBy = Consumed by
+rel-memberOf = Member of
+rel-hasMember = Has member
+rel-childOf = Child of
+rel-parentOf = Parent of
+rel-collaboratesWith = Collaborates with
+rel-facilitates = Facilitates
+rel-facilitatedBy = Facilitated by
+rel-providesServiceTo = Provides a service to
+rel-consumesServiceFrom = Consumes a service from
+
+## Graphs
+graph-title = Relations of { $name }
+graph-depth = Depth
+graph-truncated = Only the first { $count } entities are drawn.
+graph-too-large = This graph is too large to draw.
+
+## Search
+search-title = Search
+search-count = { $count ->
+    [0] Nothing found.
+    [one] One result.
+   *[other] { $count } results, the first { $shown } shown.
+}

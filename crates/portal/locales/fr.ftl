@@ -1,0 +1,171 @@
+## Cadre
+nav-label = Principal
+nav-home = Accueil
+nav-catalog = Catalogue
+nav-teams = Équipes
+nav-docs = Documentation
+nav-news = Nouveautés
+skip-to-content = Aller au contenu
+search-label = Rechercher dans le catalogue et la documentation
+search-placeholder = Rechercher services, API, équipes, documentation…
+search-button = Rechercher
+switch-language = Français
+switch-theme = Changer de thème
+footer-catalog = Génération du catalogue { $generation }
+footer-api = API REST (OpenAPI)
+news-feed = Nouveautés (flux Atom)
+reference-missing = Absent du catalogue
+breadcrumbs = Fil d'Ariane
+not-found-title = Page introuvable
+not-found-text = Rien à cette adresse. La page a peut-être été renommée, ou retirée de sa source.
+not-found-back = Parcourir le catalogue
+
+## Genres
+kind-component = Composant
+kind-api = API
+kind-system = Système
+kind-domain = Domaine
+kind-resource = Ressource
+kind-group = Équipe
+kind-user = Utilisateur
+kind-location = Emplacement
+kind-template = Modèle
+kinds-component = Composants
+kinds-api = API
+kinds-system = Systèmes
+kinds-domain = Domaines
+kinds-resource = Ressources
+kinds-group = Équipes
+kinds-user = Utilisateurs
+kinds-location = Emplacements
+kinds-template = Modèles
+
+## Accueil
+home-title = Trouvez tout dans votre plateforme
+home-lead = { $count } entités : services, API, systèmes, ressources et les équipes qui en ont la charge.
+home-kinds = Contenu du catalogue
+home-attention = À traiter
+home-errors = { $count ->
+    [one] Un fichier source contient une erreur
+   *[other] { $count } fichiers sources contiennent des erreurs
+}
+home-orphans = { $count ->
+    [one] Une entité orpheline (sa source ne la déclare plus)
+   *[other] { $count } entités orphelines (leur source ne les déclare plus)
+}
+home-conflicts = { $count ->
+    [one] Une entité déclarée par deux fichiers
+   *[other] { $count } entités déclarées par deux fichiers
+}
+home-teams = Équipes
+home-teams-map = Voir la carte des équipes
+
+## Team Topologies
+team-type-stream-aligned = Alignée sur un flux
+team-type-platform = Plateforme
+team-type-enabling = Facilitatrice
+team-type-complicated-subsystem = Sous-système complexe
+team-type-stream-aligned-hint = Livre de bout en bout un flux de valeur pour un domaine métier.
+team-type-platform-hint = Offre des services internes que les autres équipes utilisent en autonomie.
+team-type-enabling-hint = Aide d'autres équipes à acquérir de nouvelles compétences, pour un temps.
+team-type-complicated-subsystem-hint = Possède une partie qui demande une expertise pointue.
+mode-collaboration = Collaboration
+mode-facilitating = Facilitation
+mode-x-as-a-service = X-as-a-service
+teams-title = Équipes
+teams-lead = Les équipes par type Team Topologies, et leurs interactions.
+teams-map = Interactions entre équipes
+teams-none = Aucune équipe ne déclare encore de type Team Topologies.
+team-title = Équipe
+team-members = Membres
+team-parent = Fait partie de
+team-children = Équipes internes
+team-interactions = Interactions
+team-no-interactions = Cette équipe ne déclare aucune interaction.
+
+## Liste du catalogue
+catalog-title = Catalogue
+catalog-filters = Filtres
+catalog-filter-text = Filtrer par texte
+catalog-apply = Appliquer les filtres
+catalog-reset = Tout effacer
+catalog-none = Aucune entité ne correspond à ces filtres.
+catalog-range = { $first }–{ $last } sur { $total }
+catalog-pages = Pages
+catalog-previous = Page précédente
+catalog-next = Page suivante
+column-name = Nom
+column-kind = Genre
+column-type = Type
+column-owner = Responsable
+column-lifecycle = Cycle de vie
+column-description = Description
+sort-ascending = Trier par ordre croissant
+sort-descending = Trier par ordre décroissant
+facet-kind = Genre
+facet-type = Type
+facet-lifecycle = Cycle de vie
+facet-owner = Responsable
+facet-tag = Étiquette
+facet-more = et { $count } de plus
+
+## Entité
+entity-owner = Sous la responsabilité de
+entity-orphan-badge = orpheline
+entity-orphan-title = Orpheline.
+entity-orphan-text = Sa source ne la déclare plus : elle est conservée pour ne rien perdre ; retirez-la du catalogue ou déclarez-la de nouveau.
+entity-conflict-title = Déclarée deux fois.
+entity-conflict-text = { $winner } l'a déclarée en premier et l'emporte ; { $loser } la déclare aussi et est ignoré.
+entity-about = À propos
+entity-reference = Référence
+entity-tags = Étiquettes
+entity-system = Système
+entity-definition = Définition de l'API
+entity-links = Liens
+entity-relations = Relations
+entity-no-relations = Aucune relation.
+entity-relations-more = et { $count } de plus
+entity-graph = Graphe des relations
+entity-graph-full = Graphe complet
+entity-annotations = Annotations
+entity-annotation-key = Annotation
+entity-annotation-value = Valeur
+entity-problems = Problèmes
+entity-source = Source
+entity-declared-in = Déclarée dans
+entity-descriptor = Descripteur
+
+## Relations
+rel-ownedBy = Sous la responsabilité de
+rel-ownerOf = Responsable de
+rel-partOf = Fait partie de
+rel-hasPart = Comprend
+rel-dependsOn = Dépend de
+rel-dependencyOf = Dépendance de
+rel-providesApi = Fournit l'API
+rel-apiProvidedBy = Fournie par
+rel-consumesApi = Consomme l'API
+rel-apiConsumedBy = Consommée par
+rel-memberOf = Membre de
+rel-hasMember = A pour membre
+rel-childOf = Rattachée à
+rel-parentOf = Parente de
+rel-collaboratesWith = Collabore avec
+rel-facilitates = Facilite
+rel-facilitatedBy = Facilitée par
+rel-providesServiceTo = Fournit un service à
+rel-consumesServiceFrom = Consomme un service de
+
+## Graphes
+graph-title = Relations de { $name }
+graph-depth = Profondeur
+graph-truncated = Seules les { $count } premières entités sont dessinées.
+graph-too-large = Ce graphe est trop grand pour être dessiné.
+
+## Recherche
+search-title = Recherche
+search-count = { $count ->
+    [0] Aucun résultat.
+    [one] Un résultat.
+   *[other] { $count } résultats, les { $shown } premiers affichés.
+}

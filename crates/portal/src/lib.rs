@@ -1,0 +1,79 @@
+//! The developer portal: every page as a function from the catalog's read
+//! model (and the request's language, path and query) to an HTML document.
+//!
+//! Pages are rendered on the server and work without JavaScript; the small
+//! hand-written script in `assets/` only adds instant filtering and a
+//! theme switch that needs no round trip. Every word comes from the Fluent
+//! catalogues in `locales/`; every value from a descriptor is escaped by
+//! the templates (maud), and the few pieces of HTML built by hand escape
+//! theirs. No HTTP here: the server crate maps routes to these functions.
+
+mod assets;
+mod html;
+mod i18n;
+mod pages;
+
+pub use assets::{asset, Asset};
+pub use html::entity_url;
+pub use i18n::{Locale, Messages};
+pub use pages::catalog::ListParams;
+
+use kiosque_catalog::Catalog;
+
+/// What a page needs to know of the request.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub locale: Locale,
+    /// The path and query of the page, to come back to after a switch.
+    pub path: String,
+    /// `light` or `dark` when chosen; otherwise the system's preference.
+    pub theme: Option<String>,
+    /// The search box's current text.
+    pub query: Option<String>,
+    /// The catalog's generation, shown in the footer.
+    pub generation: u64,
+}
+
+/// The portal: its message catalogues, parsed once.
+#[derive(Default)]
+pub struct Portal {
+    messages: Messages,
+}
+
+impl Portal {
+    pub fn home(&self, cx: &Context, catalog: &Catalog) -> String {
+        pages::home::render(&self.page(cx), catalog)
+    }
+
+    pub fn catalog(&self, cx: &Context, catalog: &Catalog, params: &ListParams) -> String {
+        pages::catalog::render(&self.page(cx), catalog, params)
+    }
+
+    /// An entity's page; `source` is the descriptor's text as written, when
+    /// the server could read it. `None` when no such entity exists.
+    pub fn entity(&self, cx: &Context, catalog: &Catalog, reference: &str, source: Option<&str>) -> Option<String> {
+        pages::entity::render(&self.page(cx), catalog, reference, source)
+    }
+
+    /// The relation graph around an entity, to `depth` hops.
+    pub fn graph(&self, cx: &Context, catalog: &Catalog, reference: &str, depth: usize) -> Option<String> {
+        pages::graph::render(&self.page(cx), catalog, reference, depth)
+    }
+
+    pub fn teams(&self, cx: &Context, catalog: &Catalog) -> String {
+        pages::teams::render(&self.page(cx), catalog)
+    }
+
+    pub fn search(&self, cx: &Context, catalog: &Catalog, query: &str) -> String {
+        pages::search::render(&self.page(cx), catalog, query)
+    }
+
+    /// A page for a path that leads nowhere.
+    pub fn not_found(&self, cx: &Context) -> String {
+        pages::not_found(&self.page(cx))
+    }
+
+    fn page<'a>(&'a self, cx: &'a Context) -> html::Page<'a> {
+        html::Page { cx, messages: &self.messages }
+    }
+}
