@@ -169,3 +169,41 @@ search-count = { $count ->
     [one] One result.
    *[other] { $count } results, the first { $shown } shown.
 }
+
+## Docs
+docs-title = Docs
+docs-lead = Documentation written next to the code, rendered here with nothing to install.
+docs-none = No entity declares docs yet (annotation backstage.io/techdocs-ref).
+docs-missing-title = No docs here
+docs-missing-text = This entity has no docs, or its docs have no such page.
+docs-truncated = This page is very long: only its beginning is shown.
+docs-on-this-page = On this page
+docs-navigation = Documentation
+api-servers = Servers
+api-contact = Contact
+api-license = License
+api-operations = Operations
+api-untagged = Other operations
+api-deprecated = Deprecated
+api-parameters = Parameters
+api-column-name = Name
+api-column-in = In
+api-column-schema = Schema
+api-column-description = Description
+api-request-body = Request body
+api-responses = Responses
+api-required = Required
+api-example = Example
+api-enum = Allowed values
+api-default = Default
+api-schemas = Schemas
+api-channels = Channels
+api-messages = Messages
+api-headers = Headers
+api-payload = Payload
+api-recursive = Recursive reference
+api-truncated = Not expanded further
+api-unresolved = Unresolved reference
+api-error = This API definition cannot be displayed
+search-entities = Catalog
+search-docs = Docs

@@ -169,3 +169,41 @@ search-count = { $count ->
     [one] Un résultat.
    *[other] { $count } résultats, les { $shown } premiers affichés.
 }
+
+## Documentation
+docs-title = Documentation
+docs-lead = La documentation écrite à côté du code, affichée ici sans rien installer.
+docs-none = Aucune entité ne déclare encore de documentation (annotation backstage.io/techdocs-ref).
+docs-missing-title = Pas de documentation ici
+docs-missing-text = Cette entité n'a pas de documentation, ou sa documentation n'a pas cette page.
+docs-truncated = Cette page est très longue : seul son début est affiché.
+docs-on-this-page = Sur cette page
+docs-navigation = Documentation
+api-servers = Serveurs
+api-contact = Contact
+api-license = Licence
+api-operations = Opérations
+api-untagged = Autres opérations
+api-deprecated = Obsolète
+api-parameters = Paramètres
+api-column-name = Nom
+api-column-in = Emplacement
+api-column-schema = Schéma
+api-column-description = Description
+api-request-body = Corps de la requête
+api-responses = Réponses
+api-required = Obligatoire
+api-example = Exemple
+api-enum = Valeurs permises
+api-default = Par défaut
+api-schemas = Schémas
+api-channels = Canaux
+api-messages = Messages
+api-headers = En-têtes
+api-payload = Contenu
+api-recursive = Référence récursive
+api-truncated = Non développé davantage
+api-unresolved = Référence non résolue
+api-error = Cette définition d'API ne peut pas être affichée
+search-entities = Catalogue
+search-docs = Documentation

@@ -260,7 +260,7 @@ fn escape_into(out: &mut String, c: char) {
 }
 
 /// Lower case without accents, one char for one char (so positions hold).
-fn fold_char(c: char) -> char {
+pub(crate) fn fold_char(c: char) -> char {
     let lower = c.to_lowercase().next().unwrap_or(c);
     match lower {
         'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',

@@ -181,6 +181,16 @@ mod tests {
     }
 
     #[test]
+    fn the_docs_renderers_words_are_in_both_catalogues() {
+        for locale in Locale::ALL {
+            let ids = Messages::ids(locale);
+            for (id, _) in kiosque_docs::MESSAGE_IDS {
+                assert!(ids.iter().any(|i| i == id), "{id} missing in {}", locale.code());
+            }
+        }
+    }
+
+    #[test]
     fn both_catalogues_define_the_same_messages() {
         assert_eq!(Messages::ids(Locale::En), Messages::ids(Locale::Fr));
         let messages = Messages::default();

@@ -16,7 +16,9 @@ mod pages;
 pub use assets::{asset, Asset};
 pub use html::entity_url;
 pub use i18n::{Locale, Messages};
+pub use kiosque_docs::{DocsSite, MkdocsConfig};
 pub use pages::catalog::ListParams;
+pub use pages::docs::docs_url;
 
 use kiosque_catalog::Catalog;
 
@@ -32,6 +34,17 @@ pub struct Context {
     pub query: Option<String>,
     /// The catalog's generation, shown in the footer.
     pub generation: u64,
+}
+
+/// A docs page as search sees it.
+#[derive(Debug, Clone)]
+pub struct DocHit {
+    pub url: String,
+    pub title: String,
+    /// The page's words, without markup.
+    pub text: String,
+    /// The entity the docs belong to.
+    pub entity: String,
 }
 
 /// The portal: its message catalogues, parsed once.
@@ -64,8 +77,38 @@ impl Portal {
         pages::teams::render(&self.page(cx), catalog)
     }
 
-    pub fn search(&self, cx: &Context, catalog: &Catalog, query: &str) -> String {
-        pages::search::render(&self.page(cx), catalog, query)
+    /// Search results over entities and the given docs pages.
+    pub fn search(&self, cx: &Context, catalog: &Catalog, query: &str, docs: &[&DocHit]) -> String {
+        pages::search::render(&self.page(cx), catalog, query, docs)
+    }
+
+    /// An API's definition page; `None` when no such API exists.
+    pub fn api_definition(&self, cx: &Context, catalog: &Catalog, reference: &str) -> Option<String> {
+        pages::api::render(&self.page(cx), catalog, reference)
+    }
+
+    /// One page of an entity's docs, given its docs site and the page's
+    /// Markdown (the server reads the files).
+    pub fn docs_page(
+        &self,
+        cx: &Context,
+        catalog: &Catalog,
+        reference: &str,
+        site: &DocsSite,
+        page: &kiosque_docs::Page,
+        markdown: &str,
+    ) -> Option<String> {
+        pages::docs::render_page(&self.page(cx), catalog, reference, site, page, markdown)
+    }
+
+    /// The list of entities with docs.
+    pub fn docs_index(&self, cx: &Context, catalog: &Catalog, references: &[String]) -> String {
+        pages::docs::render_index(&self.page(cx), catalog, references)
+    }
+
+    /// The page for an entity without docs, or a docs page that does not exist.
+    pub fn docs_missing(&self, cx: &Context, catalog: &Catalog, reference: &str) -> String {
+        pages::docs::render_missing(&self.page(cx), catalog, reference)
     }
 
     /// A page for a path that leads nowhere.

@@ -11,7 +11,8 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use kiosque_portal::{asset, Context, ListParams, Locale, Portal};
+use kiosque_catalog::FilterSet;
+use kiosque_portal::{asset, Context, DocsSite, ListParams, Locale, MkdocsConfig, Portal};
 
 use crate::state::AppState;
 
@@ -32,6 +33,11 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/catalog", get(catalog_list))
         .route("/catalog/{namespace}/{kind}/{name}", get(entity))
         .route("/catalog/{namespace}/{kind}/{name}/graph", get(graph))
+        .route("/catalog/{namespace}/{kind}/{name}/definition", get(api_definition))
+        .route("/docs", get(docs_index))
+        .route("/docs/{namespace}/{kind}/{name}", get(docs_page))
+        .route("/docs/{namespace}/{kind}/{name}/", get(docs_page))
+        .route("/docs/{namespace}/{kind}/{name}/{*path}", get(docs_page))
         .route("/teams", get(teams))
         .route("/search", get(search))
         .route("/prefs", get(prefs))
@@ -177,6 +183,240 @@ async fn graph(
     }
 }
 
+async fn api_definition(
+    State(state): State<Arc<AppState>>,
+    Path((namespace, kind, name)): Path<(String, String, String)>,
+    request: Request,
+) -> Response {
+    let cx = context(&state, &request, None);
+    let reference = reference(&namespace, &kind, &name);
+    match portal().api_definition(&cx, &state.catalog(), &reference) {
+        Some(body) => page(StatusCode::OK, request.headers(), cx.locale, body),
+        None => page(StatusCode::NOT_FOUND, request.headers(), cx.locale, portal().not_found(&cx)),
+    }
+}
+
+/// The annotation naming an entity's docs folder.
+const TECHDOCS_REF: &str = "backstage.io/techdocs-ref";
+
+async fn docs_index(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    let cx = context(&state, &request, None);
+    let catalog = state.catalog();
+    let docs = docs_catalog(&state).await;
+    let references: Vec<String> = docs.sites.iter().map(|s| s.reference.clone()).collect();
+    page(StatusCode::OK, request.headers(), cx.locale, portal().docs_index(&cx, &catalog, &references))
+}
+
+/// Every docs site of the catalog, with its pages' text for search. Made
+/// once per catalog generation, on first use, off the request threads.
+pub struct DocsCatalog {
+    generation: u64,
+    sites: Vec<SiteText>,
+}
+
+struct SiteText {
+    reference: String,
+    pages: Vec<kiosque_portal::DocHit>,
+}
+
+async fn docs_catalog(state: &Arc<AppState>) -> Arc<DocsCatalog> {
+    static CACHE: std::sync::Mutex<Option<Arc<DocsCatalog>>> = std::sync::Mutex::new(None);
+    let catalog = state.catalog();
+    if let Some(docs) = CACHE.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+        if docs.generation == catalog.generation() {
+            return docs.clone();
+        }
+    }
+    let built = tokio::task::spawn_blocking(move || Arc::new(collect_docs(&catalog)))
+        .await
+        .unwrap_or_else(|_| Arc::new(DocsCatalog { generation: 0, sites: Vec::new() }));
+    *CACHE.lock().unwrap_or_else(|p| p.into_inner()) = Some(built.clone());
+    built
+}
+
+/// Entities with docs: those naming a folder in `backstage.io/techdocs-ref`,
+/// and components with an `mkdocs.yml` or a `docs/` folder beside their
+/// descriptor. Each site's pages are rendered once, for their text.
+fn collect_docs(catalog: &kiosque_catalog::Catalog) -> DocsCatalog {
+    let mut sites = Vec::new();
+    let annotated: std::collections::HashSet<u32> = catalog
+        .filter(&[FilterSet::parse(&format!("metadata.annotations.{TECHDOCS_REF}")).unwrap_or_default()])
+        .into_iter()
+        .collect();
+    // Without the annotation, a docs folder beside a descriptor is taken to
+    // document its component only when the file declares just that one.
+    let components = catalog.filter(&[FilterSet::parse("kind=component").unwrap_or_default()]);
+    let mut per_file: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for id in &components {
+        if let Some(view) = catalog.get(*id) {
+            *per_file.entry(view.file_key).or_default() += 1;
+        }
+    }
+    let alone: Vec<u32> =
+        components.iter().copied().filter(|id| catalog.get(*id).is_some_and(|v| per_file[v.file_key] == 1)).collect();
+    let mut candidates: Vec<u32> = annotated.iter().copied().chain(alone).collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    let mut seen_dirs: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
+    for id in candidates {
+        let Some(view) = catalog.get(id) else { continue };
+        let annotation = if annotated.contains(&id) {
+            view.value()
+                .pointer("/metadata/annotations")
+                .and_then(|a| a.get(TECHDOCS_REF))
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        } else {
+            let dir = view.file_key.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+            let has = *seen_dirs.entry(dir.clone()).or_insert_with(|| {
+                let dir = std::path::Path::new(dir.strip_prefix("file:").unwrap_or(""));
+                dir.join("mkdocs.yml").is_file() || dir.join("docs").is_dir()
+            });
+            if !has {
+                continue;
+            }
+            None
+        };
+        let Some(folder) = docs_folder(view.file_key, annotation.as_deref()) else { continue };
+        let site = folder.site();
+        let base = kiosque_portal::docs_url(view.entity_ref);
+        let pages = site
+            .pages()
+            .iter()
+            .filter_map(|p| {
+                let markdown = std::fs::read_to_string(folder.docs.join(&p.path)).ok()?;
+                let rendered = kiosque_docs::render_markdown(
+                    &markdown,
+                    &kiosque_docs::PageContext { base_url: &base, page_path: &p.path },
+                );
+                let url = kiosque_docs::page_url(&base, &p.path);
+                Some(kiosque_portal::DocHit {
+                    url,
+                    title: rendered.title,
+                    text: rendered.text,
+                    entity: view.entity_ref.to_string(),
+                })
+            })
+            .collect();
+        sites.push(SiteText { reference: view.entity_ref.to_string(), pages });
+    }
+    DocsCatalog { generation: catalog.generation(), sites }
+}
+
+async fn docs_page(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    let cx = context(&state, &request, None);
+    let path = request.uri().path().to_string();
+    let mut segments = path.trim_start_matches("/docs/").splitn(4, '/');
+    let (namespace, kind, name) = (
+        decode(segments.next().unwrap_or("")),
+        decode(segments.next().unwrap_or("")),
+        decode(segments.next().unwrap_or("")),
+    );
+    let rest = decode(segments.next().unwrap_or(""));
+    let catalog = state.catalog();
+    let reference = reference(&namespace, &kind, &name);
+    let missing = |status| page(status, request.headers(), cx.locale, portal().docs_missing(&cx, &catalog, &reference));
+    let Some(view) = catalog.by_ref_text(&reference) else { return missing(StatusCode::NOT_FOUND) };
+    let annotation = view
+        .value()
+        .pointer("/metadata/annotations")
+        .and_then(|a| a.get(TECHDOCS_REF))
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    let Some(folder) = docs_folder(view.file_key, annotation.as_deref()) else { return missing(StatusCode::NOT_FOUND) };
+    let site = folder.site();
+    if let Some(asset_path) = rest.strip_prefix("_asset/") {
+        return match site.asset(asset_path).and_then(|p| Some((p.to_string(), kiosque_docs::asset_media_type(p)?))) {
+            Some((file, media_type)) => match std::fs::read(folder.docs.join(&file)) {
+                Ok(bytes) => docs_asset(bytes, media_type),
+                Err(_) => missing(StatusCode::NOT_FOUND),
+            },
+            None => missing(StatusCode::NOT_FOUND),
+        };
+    }
+    let Some(doc) = site.resolve(&rest) else { return missing(StatusCode::NOT_FOUND) };
+    let Ok(markdown) = std::fs::read_to_string(folder.docs.join(&doc.path)) else {
+        return missing(StatusCode::NOT_FOUND);
+    };
+    match portal().docs_page(&cx, &catalog, view.entity_ref, &site, doc, &markdown) {
+        Some(body) => page(StatusCode::OK, request.headers(), cx.locale, body),
+        None => missing(StatusCode::NOT_FOUND),
+    }
+}
+
+/// A file of a docs folder (an image, mostly): it may be an SVG with a
+/// script, so it is sandboxed and never sniffed.
+fn docs_asset(bytes: Vec<u8>, media_type: &'static str) -> Response {
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// Where an entity's docs are on disk: the folder its `techdocs-ref`
+/// annotation names (`dir:…`, relative to the descriptor), or the
+/// descriptor's own folder; then `mkdocs.yml`'s `docs_dir` (default `docs`).
+/// Local files only, and never outside the descriptor's folder.
+struct DocsFolder {
+    docs: std::path::PathBuf,
+    config: MkdocsConfig,
+}
+
+/// Bounds on what one docs site may hold.
+const MAX_DOCS_FILES: usize = 5_000;
+
+fn docs_folder(file_key: &str, annotation: Option<&str>) -> Option<DocsFolder> {
+    let descriptor = std::path::Path::new(file_key.strip_prefix("file:")?);
+    let base = descriptor.parent()?;
+    let relative = match annotation {
+        Some(annotation) => kiosque_docs::techdocs_dir(annotation).ok()?,
+        None => String::new(),
+    };
+    let site_root = base.join(&relative);
+    let config = std::fs::read_to_string(site_root.join("mkdocs.yml"))
+        .ok()
+        .and_then(|text| MkdocsConfig::parse(&text).ok())
+        .unwrap_or_default();
+    let docs = site_root.join(&config.docs_dir);
+    // Symbolic links or `..` must not lead the docs out of the repository folder.
+    let (canonical_base, canonical_docs) = (base.canonicalize().ok()?, docs.canonicalize().ok()?);
+    if !canonical_docs.starts_with(&canonical_base) || !canonical_docs.is_dir() {
+        return None;
+    }
+    Some(DocsFolder { docs: canonical_docs, config })
+}
+
+impl DocsFolder {
+    fn site(&self) -> DocsSite {
+        let mut files = Vec::new();
+        let mut pending = vec![(self.docs.clone(), String::new())];
+        while let Some((dir, prefix)) = pending.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            for entry in entries.flatten() {
+                let Ok(kind) = entry.file_type() else { continue };
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let path = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+                if kind.is_dir() && prefix.matches('/').count() < 8 {
+                    pending.push((entry.path(), path));
+                } else if kind.is_file() && files.len() < MAX_DOCS_FILES {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        let docs = self.docs.clone();
+        DocsSite::build(files, Some(&self.config), |p| {
+            let file = docs.join(p);
+            (std::fs::metadata(&file).ok()?.len() <= kiosque_docs::MAX_MARKDOWN_BYTES as u64 * 2)
+                .then(|| std::fs::read_to_string(file).ok())
+                .flatten()
+        })
+    }
+}
+
 async fn teams(State(state): State<Arc<AppState>>, request: Request) -> Response {
     let cx = context(&state, &request, None);
     page(StatusCode::OK, request.headers(), cx.locale, portal().teams(&cx, &state.catalog()))
@@ -185,7 +425,9 @@ async fn teams(State(state): State<Arc<AppState>>, request: Request) -> Response
 async fn search(State(state): State<Arc<AppState>>, request: Request) -> Response {
     let text = pairs(&request).into_iter().find(|(k, _)| k == "q").map(|(_, v)| v).unwrap_or_default();
     let cx = context(&state, &request, Some(text.clone()));
-    page(StatusCode::OK, request.headers(), cx.locale, portal().search(&cx, &state.catalog(), &text))
+    let docs = docs_catalog(&state).await;
+    let pages: Vec<&kiosque_portal::DocHit> = docs.sites.iter().flat_map(|s| &s.pages).collect();
+    page(StatusCode::OK, request.headers(), cx.locale, portal().search(&cx, &state.catalog(), &text, &pages))
 }
 
 /// Records a language or theme choice in a cookie and goes back to the

@@ -92,10 +92,18 @@ struct Page {
 
 impl Portal {
     async fn new() -> Portal {
+        Portal::with_files(&[("catalog-info.yaml", ORG)]).await
+    }
+
+    /// An organisation made of these files, relative to its folder.
+    async fn with_files(files: &[(&str, &str)]) -> Portal {
         let dir = TempDir::new().expect("temporary directory");
         let org = dir.path().join("org");
-        std::fs::create_dir_all(&org).expect("directory");
-        std::fs::write(org.join("catalog-info.yaml"), ORG).expect("write");
+        for (name, text) in files {
+            let path = org.join(name);
+            std::fs::create_dir_all(path.parent().expect("a folder")).expect("directory");
+            std::fs::write(path, text).expect("write");
+        }
         let store = SqliteStore::open(dir.path().join("c.db").to_str().expect("UTF-8")).expect("store");
         store.add_location("file", org.to_str().expect("UTF-8")).expect("location");
         let state = AppState::new(Arc::new(store), AuthConfig::default(), ScanOptions::default());
@@ -211,4 +219,114 @@ async fn missing_pages_are_404_and_assets_are_cached_for_good() {
     assert!(asset.headers[header::CACHE_CONTROL].to_str().unwrap().contains("immutable"));
     let compressed = portal.get("/catalog", &[(header::ACCEPT_ENCODING, "gzip, br")]).await;
     assert_eq!(compressed.headers[header::CONTENT_ENCODING], "gzip");
+}
+
+const DOCUMENTED: &str = "\
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: billing
+  annotations:
+    backstage.io/techdocs-ref: dir:.
+spec:
+  type: service
+  lifecycle: production
+  owner: team-a
+  providesApis: [billing-api, broken-api]
+---
+apiVersion: backstage.io/v1alpha1
+kind: API
+metadata:
+  name: billing-api
+spec:
+  type: openapi
+  lifecycle: production
+  owner: team-a
+  definition: |
+    openapi: 3.0.3
+    info:
+      title: Billing
+      version: 1.2.0
+    paths:
+      /invoices/{id}:
+        get:
+          summary: Read an invoice
+          parameters:
+            - name: id
+              in: path
+              required: true
+              schema:
+                type: string
+          responses:
+            '200':
+              description: The invoice
+---
+apiVersion: backstage.io/v1alpha1
+kind: API
+metadata:
+  name: broken-api
+spec:
+  type: openapi
+  lifecycle: production
+  owner: team-a
+  definition: |
+    openapi: 3.0.3
+    info: [not, a, mapping
+";
+
+const INDEX_MD: &str = "# Billing\n\nStart with the [setup guide](guide/setup.md#install).\n\n## Invoices\n\nEvery invoice is immutable.\n\n<script>alert(1)</script>\n\n![diagram](img/flow.svg)\n";
+const SETUP_MD: &str = "# Setup\n\n## Install\n\nRun the reconciliation job nightly.\n\n[Back](../index.md)\n";
+
+#[tokio::test]
+async fn docs_render_natively_with_links_resolved_and_assets_sandboxed() {
+    let portal = Portal::with_files(&[
+        ("billing/catalog-info.yaml", DOCUMENTED),
+        ("billing/docs/index.md", INDEX_MD),
+        ("billing/docs/guide/setup.md", SETUP_MD),
+        ("billing/docs/img/flow.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(2)</script></svg>"),
+        ("secret.txt", "do not serve"),
+    ])
+    .await;
+    let index = portal.get("/docs", &[]).await;
+    assert!(index.body.contains("href=\"/docs/default/component/billing\""));
+    let home = portal.get("/docs/default/component/billing", &[]).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("<h1 id=\"billing\">Billing</h1>") || home.body.contains(">Billing</h1>"));
+    assert!(
+        home.body.contains("href=\"/docs/default/component/billing/guide/setup#install\""),
+        "relative link resolved"
+    );
+    assert!(home.body.contains("href=\"#invoices\""), "table of contents");
+    assert!(!home.body.contains("<script>alert(1)"), "raw HTML is shown as text");
+    assert!(home.body.contains("/docs/default/component/billing/_asset/img/flow.svg"));
+    let setup = portal.get("/docs/default/component/billing/guide/setup", &[]).await;
+    assert!(setup.body.contains("Run the reconciliation job nightly."));
+    let svg = portal.get("/docs/default/component/billing/_asset/img/flow.svg", &[]).await;
+    assert_eq!(svg.status, StatusCode::OK);
+    assert_eq!(svg.headers[header::CONTENT_SECURITY_POLICY], "sandbox");
+    for escape in ["_asset/../../secret.txt", "_asset/%2e%2e/%2e%2e/secret.txt", "../../secret.txt"] {
+        let page = portal.get(&format!("/docs/default/component/billing/{escape}"), &[]).await;
+        assert!(!page.body.contains("do not serve"), "{escape} escaped the docs folder");
+    }
+    assert_eq!(portal.get("/docs/default/component/billing/no-such-page", &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(portal.get("/docs/default/component/nothing", &[]).await.status, StatusCode::NOT_FOUND);
+    let found = portal.get("/search?q=reconciliation", &[]).await;
+    assert!(found.body.contains("href=\"/docs/default/component/billing/guide/setup\""), "docs are searched");
+}
+
+#[tokio::test]
+async fn api_definitions_render_and_broken_ones_say_where() {
+    let portal = Portal::with_files(&[("billing/catalog-info.yaml", DOCUMENTED)]).await;
+    let api = portal.get("/catalog/default/api/billing-api/definition", &[]).await;
+    assert_eq!(api.status, StatusCode::OK);
+    assert!(api.body.contains("/invoices/{id}") && api.body.contains("Read an invoice"));
+    let broken = portal.get("/catalog/default/api/broken-api/definition", &[(header::ACCEPT_LANGUAGE, "fr")]).await;
+    assert_eq!(broken.status, StatusCode::OK);
+    assert!(
+        broken.body.contains("Cette définition d'API ne peut pas être affichée")
+            || broken.body.contains("définition d&#39;API")
+    );
+    assert!(broken.body.contains("line 3"), "the error says where: {}", broken.body);
+    let component = portal.get("/catalog/default/component/billing/definition", &[]).await;
+    assert_eq!(component.status, StatusCode::NOT_FOUND, "only APIs have a definition page");
 }

@@ -1,6 +1,8 @@
 //! One module per page.
 
+pub mod api;
 pub mod catalog;
+pub mod docs;
 pub mod entity;
 pub mod graph;
 pub mod home;
