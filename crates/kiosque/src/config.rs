@@ -13,6 +13,7 @@ pub struct Config {
     pub catalog: CatalogConfig,
     pub auth: AuthSection,
     pub log: LogConfig,
+    pub portal: PortalConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -69,6 +70,13 @@ impl Default for CatalogConfig {
             max_file_bytes: 16 * 1024 * 1024,
         }
     }
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct PortalConfig {
+    /// A folder of Markdown announcements (`YYYY-MM-DD-slug.md`) for "What's new".
+    pub news_dir: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -130,6 +138,9 @@ impl Config {
         if let Some(v) = var("KIOSQUE_REFRESH_INTERVAL") {
             self.catalog.refresh_interval_seconds =
                 v.parse().map_err(|_| format!("KIOSQUE_REFRESH_INTERVAL must be a number of seconds, got \"{v}\""))?;
+        }
+        if let Some(v) = var("KIOSQUE_NEWS_DIR") {
+            self.portal.news_dir = Some(v);
         }
         if let Some(v) = var("KIOSQUE_LOG_FORMAT") {
             self.log.format = v;

@@ -259,9 +259,15 @@ fn serve(config: Config, args: ServeArgs) -> Result<ExitCode, String> {
     let store = open_store(&config, &args.database)?;
     let mut locations: Vec<(String, String)> =
         config.catalog.locations.iter().map(|l| (l.kind.clone(), absolute_target(&l.kind, &l.target))).collect();
+    let mut news_dir = config.portal.news_dir.as_ref().map(PathBuf::from);
     if args.example {
         let url = args.database.database.clone().unwrap_or_else(|| config.database.url.clone());
-        locations.push(("file".into(), example_location(&url)?));
+        let root = example_location(&url)?;
+        // The example's announcements sit beside its root descriptor.
+        if news_dir.is_none() {
+            news_dir = std::path::Path::new(&root).parent().map(|dir| dir.join("news"));
+        }
+        locations.push(("file".into(), root));
     }
     for (kind, target) in &locations {
         if LocationKind::parse(kind).is_none() {
@@ -283,6 +289,7 @@ fn serve(config: Config, args: ServeArgs) -> Result<ExitCode, String> {
         listen,
         refresh_interval: Duration::from_secs(args.refresh_interval.unwrap_or(config.catalog.refresh_interval_seconds)),
         reload_interval: Duration::from_secs(config.catalog.reload_interval_seconds.max(1)),
+        news_dir,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(kiosque_server::serve(state, options)).map_err(|e| format!("cannot serve on {listen}: {e}"))?;

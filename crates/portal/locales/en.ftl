@@ -207,3 +207,10 @@ api-unresolved = Unresolved reference
 api-error = This API definition cannot be displayed
 search-entities = Catalog
 search-docs = Docs
+
+## What's new
+news-title = What's new
+news-lead = Announcements from the platform team: new capabilities, changes, demos.
+news-none = No announcement yet.
+news-unread = New since your last visit
+news-all = All announcements

@@ -207,3 +207,10 @@ api-unresolved = Référence non résolue
 api-error = Cette définition d'API ne peut pas être affichée
 search-entities = Catalogue
 search-docs = Documentation
+
+## Nouveautés
+news-title = Nouveautés
+news-lead = Les annonces de l'équipe plateforme : nouvelles capacités, changements, démonstrations.
+news-none = Aucune annonce pour l'instant.
+news-unread = Nouveau depuis votre dernière visite
+news-all = Toutes les annonces

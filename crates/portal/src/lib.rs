@@ -19,6 +19,7 @@ pub use i18n::{Locale, Messages};
 pub use kiosque_docs::{DocsSite, MkdocsConfig};
 pub use pages::catalog::ListParams;
 pub use pages::docs::docs_url;
+pub use pages::news::Announcement;
 
 use kiosque_catalog::Catalog;
 
@@ -34,6 +35,8 @@ pub struct Context {
     pub query: Option<String>,
     /// The catalog's generation, shown in the footer.
     pub generation: u64,
+    /// The newest announcement this reader has seen.
+    pub news_read: Option<String>,
 }
 
 /// A docs page as search sees it.
@@ -54,8 +57,19 @@ pub struct Portal {
 }
 
 impl Portal {
-    pub fn home(&self, cx: &Context, catalog: &Catalog) -> String {
-        pages::home::render(&self.page(cx), catalog)
+    /// The home page, with the announcements the reader has not seen.
+    pub fn home(&self, cx: &Context, catalog: &Catalog, news: &[Announcement]) -> String {
+        pages::home::render(&self.page(cx), catalog, news)
+    }
+
+    /// Every announcement, newest first.
+    pub fn whats_new(&self, cx: &Context, news: &[Announcement]) -> String {
+        pages::news::render(&self.page(cx), news)
+    }
+
+    /// The announcements as an Atom feed; `site` is the portal's public URL.
+    pub fn news_feed(&self, news: &[Announcement], locale: Locale, site: &str) -> String {
+        pages::news::feed(news, locale, site, &self.messages.format(locale, "news-title", &[]))
     }
 
     pub fn catalog(&self, cx: &Context, catalog: &Catalog, params: &ListParams) -> String {

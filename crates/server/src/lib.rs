@@ -27,10 +27,15 @@ pub struct ServeOptions {
     pub refresh_interval: Duration,
     /// How often to check whether another replica changed the store.
     pub reload_interval: Duration,
+    /// The folder of "What's new" announcements, if any.
+    pub news_dir: Option<std::path::PathBuf>,
 }
 
 /// Serves until Ctrl-C or SIGTERM, then finishes in-flight requests.
 pub async fn serve(state: Arc<AppState>, options: ServeOptions) -> std::io::Result<()> {
+    if let Some(dir) = &options.news_dir {
+        portal::set_news_dir(dir.clone());
+    }
     let listener = tokio::net::TcpListener::bind(options.listen).await?;
     tracing::info!(address = %listener.local_addr()?, "listening");
     // Serve what is stored at once; refresh from the sources in the background.

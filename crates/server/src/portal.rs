@@ -12,12 +12,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use kiosque_catalog::FilterSet;
-use kiosque_portal::{asset, Context, DocsSite, ListParams, Locale, MkdocsConfig, Portal};
+use kiosque_portal::{asset, Announcement, Context, DocsSite, ListParams, Locale, MkdocsConfig, Portal};
 
 use crate::state::AppState;
 
 const LANGUAGE_COOKIE: &str = "kiosque_lang";
 const THEME_COOKIE: &str = "kiosque_theme";
+const NEWS_COOKIE: &str = "kiosque_news_read";
 const POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
     object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
@@ -39,6 +40,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/docs/{namespace}/{kind}/{name}/", get(docs_page))
         .route("/docs/{namespace}/{kind}/{name}/{*path}", get(docs_page))
         .route("/teams", get(teams))
+        .route("/whats-new", get(whats_new))
+        .route("/whats-new/feed.xml", get(news_feed))
         .route("/search", get(search))
         .route("/prefs", get(prefs))
         .route("/assets/{name}", get(static_asset))
@@ -100,7 +103,47 @@ fn context(state: &AppState, request: &Request, query: Option<String>) -> Contex
         theme: cookie(headers, THEME_COOKIE).map(str::to_string),
         query,
         generation: state.catalog().generation(),
+        news_read: cookie(headers, NEWS_COOKIE).map(str::to_string),
     }
+}
+
+/// The folder of announcements, set once by `serve`.
+static NEWS_DIR: OnceLock<std::path::PathBuf> = OnceLock::new();
+
+/// Where "What's new" reads its announcements from.
+pub fn set_news_dir(dir: std::path::PathBuf) {
+    let _ = NEWS_DIR.set(dir);
+}
+
+/// The announcements, read again whenever the folder changes.
+fn news() -> Arc<Vec<Announcement>> {
+    type Cached = (Option<std::time::SystemTime>, Arc<Vec<Announcement>>);
+    static CACHE: std::sync::Mutex<Option<Cached>> = std::sync::Mutex::new(None);
+    let Some(dir) = NEWS_DIR.get() else { return Arc::new(Vec::new()) };
+    let modified = std::fs::metadata(dir).and_then(|m| m.modified()).ok();
+    let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((when, news)) = cache.as_ref() {
+        if *when == modified {
+            return news.clone();
+        }
+    }
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let small = entry.metadata().is_ok_and(|m| m.is_file() && m.len() <= 1 << 20);
+        if name.ends_with(".md") && small {
+            if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                files.push((name, text));
+            }
+        }
+    }
+    let (news, skipped) = Announcement::from_files(&files);
+    for reason in skipped {
+        tracing::warn!("announcement skipped: {reason}");
+    }
+    let news = Arc::new(news);
+    *cache = Some((modified, news.clone()));
+    news
 }
 
 /// An HTML page: compressed when accepted, never cached (the catalog
@@ -140,7 +183,7 @@ fn compress(bytes: &[u8]) -> Vec<u8> {
 
 async fn home(State(state): State<Arc<AppState>>, request: Request) -> Response {
     let cx = context(&state, &request, None);
-    page(StatusCode::OK, request.headers(), cx.locale, portal().home(&cx, &state.catalog()))
+    page(StatusCode::OK, request.headers(), cx.locale, portal().home(&cx, &state.catalog(), &news()))
 }
 
 async fn catalog_list(State(state): State<Arc<AppState>>, request: Request) -> Response {
@@ -415,6 +458,29 @@ impl DocsFolder {
                 .flatten()
         })
     }
+}
+
+/// Every announcement; visiting marks them read.
+async fn whats_new(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    let cx = context(&state, &request, None);
+    let news = news();
+    let mut response = page(StatusCode::OK, request.headers(), cx.locale, portal().whats_new(&cx, &news));
+    if let Some(latest) = news.first() {
+        if let Ok(value) =
+            HeaderValue::from_str(&format!("{NEWS_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", latest.id))
+        {
+            response.headers_mut().insert(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+async fn news_feed(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    let cx = context(&state, &request, None);
+    let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let site = format!("http://{host}");
+    let feed = portal().news_feed(&news(), cx.locale, &site);
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/atom+xml; charset=utf-8"))], feed).into_response()
 }
 
 async fn teams(State(state): State<Arc<AppState>>, request: Request) -> Response {

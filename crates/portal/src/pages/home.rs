@@ -10,7 +10,8 @@ use crate::html::{entity_url, str_at, Page, Section};
 /// Team Topologies types, in the order the map shows them.
 pub const TEAM_TYPES: [&str; 4] = ["stream-aligned", "platform", "enabling", "complicated-subsystem"];
 
-pub fn render(page: &Page<'_>, catalog: &Catalog) -> String {
+pub fn render(page: &Page<'_>, catalog: &Catalog, news: &[crate::Announcement]) -> String {
+    let unread = crate::pages::news::unread(news, page.cx.news_read.as_deref());
     let counts = catalog.counts_by_kind();
     let team_filter = FilterSet::parse("kind=group").unwrap_or_default();
     let mut teams: Vec<(String, String, String)> = catalog
@@ -42,6 +43,7 @@ pub fn render(page: &Page<'_>, catalog: &Catalog) -> String {
                 }
             }
         }
+        (crate::pages::news::home_panel(page, &unread))
         section aria-labelledby="home-kinds" {
             h2 #home-kinds { (page.t("home-kinds")) }
             ul.cards {

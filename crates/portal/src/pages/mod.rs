@@ -6,6 +6,7 @@ pub mod docs;
 pub mod entity;
 pub mod graph;
 pub mod home;
+pub mod news;
 pub mod search;
 pub mod teams;
 
