@@ -254,6 +254,13 @@ impl<'a> EntityView<'a> {
         out
     }
 
+    /// The entity as stored, parsed, without its `relations` array: what
+    /// a page needs to show names, titles and fields, at a fraction of the
+    /// cost for entities with many relations.
+    pub fn body_value(&self) -> Value {
+        serde_json::from_str(self.catalog.bodies.get(self.id as usize)).unwrap_or(Value::Null)
+    }
+
     /// The stored body, parsed.
     pub fn value(&self) -> Value {
         serde_json::from_str(&self.to_json()).unwrap_or(Value::Null)

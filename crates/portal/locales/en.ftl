@@ -214,3 +214,5 @@ news-lead = Announcements from the platform team: new capabilities, changes, dem
 news-none = No announcement yet.
 news-unread = New since your last visit
 news-all = All announcements
+home-teams-more = and { $count } more
+teams-map-partial = The map shows the { $shown } most connected of the { $count } teams that declare interactions.

@@ -214,3 +214,5 @@ news-lead = Les annonces de l'équipe plateforme : nouvelles capacités, changem
 news-none = Aucune annonce pour l'instant.
 news-unread = Nouveau depuis votre dernière visite
 news-all = Toutes les annonces
+home-teams-more = et { $count } de plus
+teams-map-partial = La carte montre les { $shown } équipes les plus liées parmi les { $count } qui déclarent des interactions.

@@ -111,7 +111,7 @@ impl Page<'_> {
     pub fn entity_link(&self, catalog: &Catalog, reference: &str) -> Markup {
         match catalog.by_ref_text(reference) {
             Some(view) => {
-                let value = view.value();
+                let value = view.body_value();
                 html! { a href=(entity_url(view.entity_ref)) title=(view.entity_ref) { (self.title_of(&value)) } }
             }
             None => html! {

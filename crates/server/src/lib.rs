@@ -42,6 +42,7 @@ pub async fn serve(state: Arc<AppState>, options: ServeOptions) -> std::io::Resu
     if let Err(err) = state.reload_if_changed().await {
         tracing::error!(error = %err, "cannot load the stored catalog");
     }
+    tokio::spawn(portal::warm_up(state.clone()));
     let background = tokio::spawn(background_loop(state.clone(), options.clone()));
     let app = api::router(state);
     let result = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await;

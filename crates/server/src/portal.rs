@@ -262,19 +262,44 @@ struct SiteText {
     pages: Vec<kiosque_portal::DocHit>,
 }
 
+/// The docs of the served catalog. A newer generation is gathered in the
+/// background while the previous one keeps answering; only the very first
+/// request waits for it.
 async fn docs_catalog(state: &Arc<AppState>) -> Arc<DocsCatalog> {
     static CACHE: std::sync::Mutex<Option<Arc<DocsCatalog>>> = std::sync::Mutex::new(None);
+    static GATHERING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     let catalog = state.catalog();
-    if let Some(docs) = CACHE.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+    let cached = CACHE.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    if let Some(docs) = &cached {
         if docs.generation == catalog.generation() {
             return docs.clone();
         }
     }
-    let built = tokio::task::spawn_blocking(move || Arc::new(collect_docs(&catalog)))
-        .await
-        .unwrap_or_else(|_| Arc::new(DocsCatalog { generation: 0, sites: Vec::new() }));
-    *CACHE.lock().unwrap_or_else(|p| p.into_inner()) = Some(built.clone());
-    built
+    let gather = move || {
+        let built = Arc::new(collect_docs(&catalog));
+        *CACHE.lock().unwrap_or_else(|p| p.into_inner()) = Some(built.clone());
+        built
+    };
+    match cached {
+        Some(stale) => {
+            if !GATHERING.swap(true, std::sync::atomic::Ordering::AcqRel) {
+                tokio::task::spawn_blocking(move || {
+                    gather();
+                    GATHERING.store(false, std::sync::atomic::Ordering::Release);
+                });
+            }
+            stale
+        }
+        None => tokio::task::spawn_blocking(gather)
+            .await
+            .unwrap_or_else(|_| Arc::new(DocsCatalog { generation: 0, sites: Vec::new() })),
+    }
+}
+
+/// Gathers the docs of the catalog being served, so that the first search
+/// does not wait for it.
+pub async fn warm_up(state: Arc<AppState>) {
+    docs_catalog(&state).await;
 }
 
 /// Entities with docs: those naming a folder in `backstage.io/techdocs-ref`,

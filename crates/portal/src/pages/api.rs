@@ -13,7 +13,7 @@ pub fn render(page: &Page<'_>, catalog: &Catalog, reference: &str) -> Option<Str
     if view.kind() != "api" {
         return None;
     }
-    let value = view.value();
+    let value = view.body_value();
     let title = page.title_of(&value);
     let labels = |id: &str| page.t(id);
     // A definition written as a mapping rather than text is read as JSON.

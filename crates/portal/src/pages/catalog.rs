@@ -1,9 +1,9 @@
 //! The catalog list: facet filters, text search, sortable columns and
 //! pages, all in the URL so a view can be shared.
 
-use kiosque_catalog::{Catalog, EntityId, Filter, FilterSet, Order, Query};
+use kiosque_catalog::{Catalog, EntityId, EntityView, Filter, FilterSet, Order, Query};
+use kiosque_model::RelationType;
 use maud::{html, Markup};
-use serde_json::Value;
 
 use crate::html::{encode_component, entity_url, highlight, query_words, str_at, Page, Section};
 
@@ -219,7 +219,7 @@ pub fn render(page: &Page<'_>, catalog: &Catalog, params: &ListParams) -> String
                             tbody {
                                 @for id in &result.ids {
                                     @if let Some(view) = catalog.get(*id) {
-                                        (row(page, catalog, view.entity_ref, &view.value(), view.orphan, &words))
+                                        (row(page, catalog, &view, &words))
                                     }
                                 }
                             }
@@ -316,13 +316,11 @@ fn sort_header(page: &Page<'_>, params: &ListParams, column: &str, label: &str) 
     }
 }
 
-fn row(page: &Page<'_>, catalog: &Catalog, reference: &str, value: &Value, orphan: bool, words: &[String]) -> Markup {
-    let kind = reference.split(':').next().unwrap_or("");
-    let owner = value
-        .pointer("/relations")
-        .and_then(Value::as_array)
-        .and_then(|relations| relations.iter().find(|r| r.get("type").and_then(Value::as_str) == Some("ownedBy")));
-    let owner_ref = owner.and_then(|o| o.get("targetRef")).and_then(Value::as_str);
+fn row(page: &Page<'_>, catalog: &Catalog, view: &EntityView<'_>, words: &[String]) -> Markup {
+    let (reference, orphan) = (view.entity_ref, view.orphan);
+    let value = &view.body_value();
+    let kind = view.kind();
+    let owner_ref = view.relations().find(|r| r.kind == RelationType::OwnedBy).map(|r| r.target);
     let description = page.description_of(value).unwrap_or_default();
     let short: String = description.chars().take(160).collect();
     html! {

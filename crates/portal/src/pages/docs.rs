@@ -22,7 +22,7 @@ pub fn render_page(
     markdown: &str,
 ) -> Option<String> {
     let view = catalog.by_ref_text(reference)?;
-    let title = page.title_of(&view.value());
+    let title = page.title_of(&view.body_value());
     let base = docs_url(view.entity_ref);
     let rendered = render_markdown(markdown, &PageContext { base_url: &base, page_path: &doc.path });
     let labels = |id: &str| page.t(id);
@@ -54,7 +54,7 @@ pub fn render_index(page: &Page<'_>, catalog: &Catalog, references: &[String]) -
         .iter()
         .filter_map(|r| catalog.by_ref_text(r))
         .map(|view| {
-            let value = view.value();
+            let value = view.body_value();
             (page.title_of(&value), view.entity_ref.to_string(), page.description_of(&value).unwrap_or_default())
         })
         .collect();
@@ -77,7 +77,7 @@ pub fn render_index(page: &Page<'_>, catalog: &Catalog, references: &[String]) -
 
 /// An entity without docs (or a page its docs do not have).
 pub fn render_missing(page: &Page<'_>, catalog: &Catalog, reference: &str) -> String {
-    let link = catalog.by_ref_text(reference).map(|v| (entity_url(v.entity_ref), page.title_of(&v.value())));
+    let link = catalog.by_ref_text(reference).map(|v| (entity_url(v.entity_ref), page.title_of(&v.body_value())));
     let main = html! {
         h1 { (page.t("docs-missing-title")) }
         p { (page.t("docs-missing-text")) }

@@ -37,7 +37,7 @@ const RELATION_ORDER: [RelationType; 19] = [
 
 pub fn render(page: &Page<'_>, catalog: &Catalog, reference: &str, source: Option<&str>) -> Option<String> {
     let view = catalog.by_ref_text(reference)?;
-    let value = view.value();
+    let value = view.body_value();
     let kind = view.kind().to_string();
     let title = page.title_of(&value);
     let mut relations: BTreeMap<usize, Vec<String>> = BTreeMap::new();

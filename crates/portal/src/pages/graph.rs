@@ -55,7 +55,7 @@ pub fn neighbourhood_svg(
     for node in &found.nodes {
         let kind = node.split(':').next().unwrap_or("");
         let (label, href) = match catalog.by_ref_text(node) {
-            Some(v) => (page.title_of(&v.value()), Some(entity_url(v.entity_ref))),
+            Some(v) => (page.title_of(&v.body_value()), Some(entity_url(v.entity_ref))),
             None => (short_ref(node).to_string(), None),
         };
         let mut n = Node::new(node.clone(), label);
@@ -76,7 +76,7 @@ pub fn neighbourhood_svg(
     let Ok(placed) = layout(&graph, &options) else {
         return html! { p.empty { (page.t("graph-too-large")) } };
     };
-    let title = page.t_with("graph-title", &[("name", page.title_of(&view.value()).into())]);
+    let title = page.t_with("graph-title", &[("name", page.title_of(&view.body_value()).into())]);
     let svg = render_svg(&graph, &placed, &SvgOptions { title, id_prefix: format!("g{depth}"), embed_style: false });
     html! {
         figure.graph {
@@ -88,7 +88,7 @@ pub fn neighbourhood_svg(
 
 pub fn render(page: &Page<'_>, catalog: &Catalog, reference: &str, depth: usize) -> Option<String> {
     let view = catalog.by_ref_text(reference)?;
-    let title = page.title_of(&view.value());
+    let title = page.title_of(&view.body_value());
     let depth = depth.clamp(1, 4);
     let svg = neighbourhood_svg(page, catalog, view.entity_ref, depth, MAX_NODES);
     let base = entity_url(view.entity_ref);

@@ -7,6 +7,9 @@ use maud::html;
 
 use crate::html::{entity_url, str_at, Page, Section};
 
+/// Teams listed per type on the home page; the rest are a link away.
+const TEAMS_SHOWN: usize = 12;
+
 /// Team Topologies types, in the order the map shows them.
 pub const TEAM_TYPES: [&str; 4] = ["stream-aligned", "platform", "enabling", "complicated-subsystem"];
 
@@ -19,7 +22,7 @@ pub fn render(page: &Page<'_>, catalog: &Catalog, news: &[crate::Announcement]) 
         .into_iter()
         .filter_map(|id| catalog.get(id))
         .map(|view| {
-            let value = view.value();
+            let value = view.body_value();
             let kind = str_at(&value, "/spec/type").unwrap_or("").to_ascii_lowercase();
             (kind, page.title_of(&value), view.entity_ref.to_string())
         })
@@ -74,8 +77,11 @@ pub fn render(page: &Page<'_>, catalog: &Catalog, news: &[crate::Announcement]) 
                 @if !members.is_empty() {
                     h3 { span class={ "badge team-" (team_type) } { (page.t(&format!("team-type-{team_type}"))) } }
                     ul.inline {
-                        @for (_, title, reference) in members {
+                        @for (_, title, reference) in members.iter().take(TEAMS_SHOWN) {
                             li { a href=(entity_url(reference)) { (title) } }
+                        }
+                        @if members.len() > TEAMS_SHOWN {
+                            li { a href={ "/catalog?kind=group&type=" (team_type) } { (page.t_with("home-teams-more", &[("count", (members.len() - TEAMS_SHOWN).into())])) } }
                         }
                     }
                 }

@@ -35,7 +35,7 @@ pub fn render(page: &Page<'_>, catalog: &Catalog, query: &str, docs: &[&DocHit])
                 ol.results {
                     @for (id, _) in found.iter().take(RESULTS) {
                         @if let Some(view) = catalog.get(*id) {
-                            @let value = view.value();
+                            @let value = view.body_value();
                             li {
                                 a href=(entity_url(view.entity_ref)) { (highlight(&page.title_of(&value), &words)) }
                                 " " (page.kind_badge(view.kind()))
