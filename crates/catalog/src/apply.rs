@@ -111,6 +111,7 @@ impl Catalog {
                     next.bodies.push(self.body(*id));
                     next.positions.push(self.positions[*id as usize]);
                     next.orphan.push(self.orphan[*id as usize]);
+                    next.changed_at.push(self.changed_at[*id as usize]);
                 }
                 Source::Orphaned(id) => {
                     let mut body = self.body(*id).to_string();
@@ -118,6 +119,7 @@ impl Catalog {
                     next.bodies.push(&body);
                     next.positions.push(self.positions[*id as usize]);
                     next.orphan.push(true);
+                    next.changed_at.push(changes.changed_at);
                     dropped[*id as usize] = true;
                     dirty.push(new_id as EntityId);
                 }
@@ -132,7 +134,20 @@ impl Catalog {
                     }
                     next.positions.push((entity.line, entity.col));
                     next.orphan.push(orphan);
-                    if let Ok(old) = self.refs.find(reference) {
+                    let old = self.refs.find(reference).ok();
+                    // As the stores do: the time moves when the content does
+                    // (not for relations that only moved in the file).
+                    let same = old.is_some_and(|old| {
+                        !self.orphan[old]
+                            && self.body(old as EntityId) == entity.body
+                            && self.positions[old] == (entity.line, entity.col)
+                            && self.files.get(self.file_of[old] as usize) == entity.file_key
+                    });
+                    next.changed_at.push(match old {
+                        Some(old) if same && !orphan => self.changed_at[old],
+                        _ => changes.changed_at,
+                    });
+                    if let Some(old) = old {
                         dropped[old] = true;
                     }
                     dirty.push(new_id as EntityId);

@@ -92,16 +92,30 @@ impl World {
             .map(|r| (r.entity_ref.clone(), Claim { file_key: r.file_key.clone(), orphan: r.orphan }))
             .collect();
         let outcomes = changed.iter().map(|key| self.outcome(key)).collect();
-        let changes = reconcile(&claims, outcomes);
+        let mut changes = reconcile(&claims, outcomes);
+        self.generation += 1;
+        changes.changed_at = 1_700_000_000 + self.generation as i64;
         for upsert in &changes.upserts {
-            self.rows.insert(upsert.entity_ref.clone(), StoredEntity { orphan: false, ..upsert.clone() });
+            // The time moves only when the content does, as in the stores.
+            let changed_at = match self.rows.get(&upsert.entity_ref) {
+                Some(row)
+                    if !row.orphan
+                        && row.body == upsert.body
+                        && (row.line, row.col) == (upsert.line, upsert.col)
+                        && row.file_key == upsert.file_key =>
+                {
+                    row.changed_at
+                }
+                _ => changes.changed_at,
+            };
+            self.rows.insert(upsert.entity_ref.clone(), StoredEntity { orphan: false, changed_at, ..upsert.clone() });
         }
         for orphan in &changes.orphaned {
-            if let Some(row) = self.rows.get_mut(orphan) {
+            if let Some(row) = self.rows.get_mut(orphan).filter(|row| !row.orphan) {
                 row.orphan = true;
+                row.changed_at = changes.changed_at;
             }
         }
-        self.generation += 1;
         changes
     }
 
@@ -117,13 +131,14 @@ impl World {
 
 /// Names the first part of the two models that differs.
 fn first_difference(a: &Catalog, b: &Catalog) -> &'static str {
-    let parts: [(&str, bool); 14] = [
+    let parts: [(&str, bool); 15] = [
         ("refs", a.refs == b.refs),
         ("bodies", a.bodies == b.bodies),
         ("files", a.files == b.files),
         ("file_of", a.file_of == b.file_of),
         ("positions", a.positions == b.positions),
         ("orphan", a.orphan == b.orphan),
+        ("changed_at", a.changed_at == b.changed_at),
         ("declared", a.declared == b.declared),
         ("dangling", a.dangling == b.dangling),
         ("relations", a.relations == b.relations),

@@ -167,6 +167,9 @@ pub struct StoredEntity {
     pub body: String,
     /// Relations this entity declares, both directions.
     pub relations: StoredRelations,
+    /// When its content (body, file, position or orphan flag) last changed,
+    /// in seconds since 1970; set by the store from [`ChangeSet::changed_at`].
+    pub changed_at: i64,
 }
 
 /// Everything the store holds of the catalog, as the read model loads it.
@@ -192,6 +195,9 @@ pub struct ChangeSet {
     pub conflicts: Vec<Conflict>,
     /// Diagnostics with the key of the file they belong to.
     pub diagnostics: Vec<(String, Diagnostic)>,
+    /// When this change happens (seconds since 1970): the store records it
+    /// on every entity whose content it changes.
+    pub changed_at: i64,
 }
 
 impl ChangeSet {
@@ -347,6 +353,7 @@ fn stored(entity: NewEntity, file_key: &str, origin: &str) -> StoredEntity {
         body,
         relations: StoredRelations::from_relations(&entity_ref, &relations, &references),
         entity_ref,
+        changed_at: 0,
     }
 }
 

@@ -19,7 +19,7 @@ use crate::table::{Rows, StrTable};
 
 const MAGIC: &[u8; 4] = b"KQRM";
 /// Bump when the layout or the meaning of any buffer changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// No buffer of a sane image is longer; bounds allocations on bad input.
 const MAX_BUFFER: u64 = 1 << 34;
 
@@ -215,6 +215,7 @@ impl Catalog {
             [l[0], l[1], l[2], l[3], c[0], c[1], c[2], c[3]]
         })?;
         w.items(&self.orphan, |o| [*o as u8])?;
+        w.items(&self.changed_at, |t| t.to_le_bytes())?;
         w.rows(&self.declared, |d| {
             let mut b = [0u8; 13];
             b[0] = encode_kind(d.kind);
@@ -291,6 +292,7 @@ impl Catalog {
         catalog.file_of = r.u32s()?;
         catalog.positions = r.items(|b: [u8; 8]| Some((u32_at(&b, 0), u32_at(&b, 4))))?;
         catalog.orphan = r.items(|b: [u8; 1]| Some(b[0] != 0))?;
+        catalog.changed_at = r.items(|b: [u8; 8]| Some(i64::from_le_bytes(b)))?;
         catalog.declared = r.rows(|b: [u8; 13]| {
             Some(Declared { kind: decode_kind(b[0])?, target: u32_at(&b, 1), line: u32_at(&b, 5), col: u32_at(&b, 9) })
         })?;
@@ -304,6 +306,7 @@ impl Catalog {
                 && catalog.file_of.len() == n
                 && catalog.positions.len() == n
                 && catalog.orphan.len() == n
+                && catalog.changed_at.len() == n
                 && catalog.declared.len() == n
                 && catalog.relations.len() == n
                 && catalog.incoming.len() == targets as usize,

@@ -179,6 +179,8 @@ pub struct Catalog {
     pub(crate) file_of: Vec<u32>,
     pub(crate) positions: Vec<(u32, u32)>,
     pub(crate) orphan: Vec<bool>,
+    /// When each entity's content last changed (seconds since 1970).
+    pub(crate) changed_at: Vec<i64>,
     /// What each entity declares; the rest of the relation data derives
     /// from it (see [`Catalog::link`]).
     pub(crate) declared: Rows<Declared>,
@@ -211,6 +213,8 @@ pub struct EntityView<'a> {
     pub line: u32,
     pub col: u32,
     pub orphan: bool,
+    /// When its content last changed, in seconds since 1970 (0: unknown).
+    pub changed_at: i64,
     catalog: &'a Catalog,
 }
 
@@ -302,6 +306,7 @@ impl Catalog {
             file_of: Vec::new(),
             positions: Vec::new(),
             orphan: Vec::new(),
+            changed_at: Vec::new(),
             declared: Rows::default(),
             dangling: StrTable::default(),
             relations: Rows::default(),
@@ -342,6 +347,7 @@ impl Catalog {
             catalog.file_of.push(catalog.files.find(&entity.file_key).unwrap_or(0) as u32);
             catalog.positions.push((entity.line, entity.col));
             catalog.orphan.push(entity.orphan);
+            catalog.changed_at.push(entity.changed_at);
         }
         for entity in &mut entities {
             if entity.orphan {
@@ -641,6 +647,7 @@ impl Catalog {
             line,
             col,
             orphan: self.orphan[i],
+            changed_at: self.changed_at[i],
             catalog: self,
         })
     }
@@ -653,6 +660,21 @@ impl Catalog {
     pub fn by_ref_text(&self, text: &str) -> Option<EntityView<'_>> {
         let parsed = EntityRef::parse(text, None, None).ok()?;
         self.by_ref(&parsed)
+    }
+
+    /// The `count` entities changed most recently, newest first (ties by
+    /// reference); entities never seen change (time 0) are left out.
+    pub fn recently_changed(&self, count: usize) -> Vec<EntityId> {
+        let mut ids: Vec<EntityId> =
+            (0..self.len() as EntityId).filter(|&id| self.changed_at[id as usize] > 0).collect();
+        let by_recency =
+            |a: &EntityId, b: &EntityId| self.changed_at[*b as usize].cmp(&self.changed_at[*a as usize]).then(a.cmp(b));
+        if ids.len() > count {
+            ids.select_nth_unstable_by(count, by_recency);
+            ids.truncate(count);
+        }
+        ids.sort_unstable_by(by_recency);
+        ids
     }
 
     pub fn orphans(&self) -> impl Iterator<Item = EntityView<'_>> {

@@ -216,3 +216,4 @@ news-unread = New since your last visit
 news-all = All announcements
 home-teams-more = and { $count } more
 teams-map-partial = The map shows the { $shown } most connected of the { $count } teams that declare interactions.
+home-recent = Recently changed

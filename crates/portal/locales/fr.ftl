@@ -216,3 +216,4 @@ news-unread = Nouveau depuis votre dernière visite
 news-all = Toutes les annonces
 home-teams-more = et { $count } de plus
 teams-map-partial = La carte montre les { $shown } équipes les plus liées parmi les { $count } qui déclarent des interactions.
+home-recent = Modifié récemment

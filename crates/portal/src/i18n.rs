@@ -71,6 +71,12 @@ impl Locale {
         out
     }
 
+    /// Formats a moment (seconds since 1970, UTC) as its date.
+    pub fn date_of(self, seconds: i64) -> String {
+        let (year, month, day) = civil_date(seconds.div_euclid(86_400));
+        self.date(year, month, day)
+    }
+
     /// Formats a calendar date (`2026-11-23`) as the language writes it.
     pub fn date(self, year: i32, month: u32, day: u32) -> String {
         const EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -83,6 +89,21 @@ impl Locale {
             Locale::Fr => format!("{day} {} {year}", FR[m]),
         }
     }
+}
+
+/// The proleptic Gregorian date of a day number (days since 1970-01-01),
+/// counting in 400-year eras of 146,097 days.
+fn civil_date(days: i64) -> (i32, u32, u32) {
+    let shifted = days + 719_468; // days since 0000-03-01
+    let era = shifted.div_euclid(146_097);
+    let day_of_era = shifted.rem_euclid(146_097);
+    let year_of_era = (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year as i32, month as u32, day as u32)
 }
 
 /// Both message catalogues, parsed once.
@@ -178,6 +199,14 @@ mod tests {
         assert_eq!(Locale::En.number(999), "999");
         assert_eq!(Locale::En.date(2026, 11, 23), "23 Nov 2026");
         assert_eq!(Locale::Fr.date(2026, 2, 1), "1er févr. 2026");
+        // 2026-01-01 is 365 × 56 + 14 = 20,454 days after 1970-01-01 (leap years
+        // 1972 to 2024); 23 November is 304 + 22 = 326 days after 1 January.
+        assert_eq!(civil_date(20_454 + 326), (2026, 11, 23));
+        assert_eq!(civil_date(0), (1970, 1, 1));
+        assert_eq!(civil_date(-1), (1969, 12, 31));
+        // 2024-02-29: 365 × 54 + 13 = 19,723 days to 2024-01-01, plus 31 + 28.
+        assert_eq!(civil_date(19_723 + 59), (2024, 2, 29));
+        assert_eq!(Locale::En.date_of(1_700_000_000), "14 Nov 2023");
     }
 
     #[test]

@@ -84,6 +84,8 @@ pub fn refresh_changes(
     changes.diagnostics.extend(scanned.diagnostics.iter().map(|d| (location_key.clone(), d.clone())));
 
     let report_diagnostics: Vec<Diagnostic> = changes.diagnostics.iter().map(|(_, d)| d.clone()).collect();
+    changes.changed_at =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     let generation = store.apply(&changes)?;
     tracing::debug!(seconds = started.elapsed().as_secs_f64(), "refresh: committed");
     let report = RefreshReport {

@@ -145,37 +145,33 @@ impl AppState {
     /// Saves an image of the served model in the background, so that the
     /// next start loads it instead of rebuilding. The save waits for a quiet
     /// moment (refreshes often come in bursts, and each image is written
-    /// whole); one save at a time; a save that finds a newer model when done
-    /// saves again.
+    /// whole); a save finds the model served by then, and is skipped when
+    /// that one is saved already or another save is under way.
     fn save_image_later(self: &Arc<Self>) {
         let state = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let Ok(mut saved) = state.saved_image.try_lock() else { return };
-            loop {
-                std::thread::sleep(IMAGE_SAVE_DELAY);
-                let catalog = state.catalog();
-                if catalog.generation() == *saved || catalog.generation() == 0 {
-                    return;
-                }
-                let started = Instant::now();
-                let result =
-                    state.store.save_read_model_image(catalog.generation(), &mut |out| catalog.write_image(out));
-                match result {
-                    Ok(()) => {
-                        tracing::debug!(seconds = started.elapsed().as_secs_f64(), "read model image saved");
-                        *saved = catalog.generation();
-                        // The model saved may have been replaced meanwhile: this
-                        // was its last holder.
-                        drop(catalog);
-                        state.give_back_memory();
-                    }
-                    Err(e) => {
-                        tracing::warn!(error = %e, "the read model image was not saved; the next start rebuilds it");
-                        return;
-                    }
-                }
-            }
+        tokio::spawn(async move {
+            tokio::time::sleep(IMAGE_SAVE_DELAY).await;
+            let _ = tokio::task::spawn_blocking(move || state.save_image_now()).await;
         });
+    }
+
+    fn save_image_now(&self) {
+        let Ok(mut saved) = self.saved_image.try_lock() else { return };
+        let catalog = self.catalog();
+        if catalog.generation() == *saved || catalog.generation() == 0 {
+            return;
+        }
+        let started = Instant::now();
+        match self.store.save_read_model_image(catalog.generation(), &mut |out| catalog.write_image(out)) {
+            Ok(()) => {
+                tracing::debug!(seconds = started.elapsed().as_secs_f64(), "read model image saved");
+                *saved = catalog.generation();
+                // The model saved may have been replaced meanwhile: this was its last holder.
+                drop(catalog);
+                self.give_back_memory();
+            }
+            Err(e) => tracing::warn!(error = %e, "the read model image was not saved; the next start rebuilds it"),
+        }
     }
 
     /// Moves the served model forward by a change set this process just

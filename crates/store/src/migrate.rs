@@ -22,10 +22,12 @@ pub(crate) fn check_not_newer(newest: Option<i64>, migrations: &[Migration]) -> 
 pub(crate) const SQLITE: &[Migration] = &[
     Migration { component: "catalog", version: 1, sql: include_str!("../migrations/sqlite/0001_catalog.sql") },
     Migration { component: "catalog", version: 2, sql: include_str!("../migrations/sqlite/0002_read_model.sql") },
+    Migration { component: "catalog", version: 3, sql: include_str!("../migrations/sqlite/0003_changed_at.sql") },
 ];
 
 #[cfg(feature = "postgres")]
 pub(crate) const POSTGRES: &[Migration] = &[
     Migration { component: "catalog", version: 1, sql: include_str!("../migrations/postgres/0001_catalog.sql") },
     Migration { component: "catalog", version: 2, sql: include_str!("../migrations/postgres/0002_read_model.sql") },
+    Migration { component: "catalog", version: 3, sql: include_str!("../migrations/postgres/0003_changed_at.sql") },
 ];

@@ -331,22 +331,28 @@ fn apply_in(tx: &mut Transaction<'_>, changes: &ChangeSet) -> Result<u64, StoreE
             },
         )?;
         touched += tx.execute(
-            "INSERT INTO catalog_entities (entity_ref, file_key, line, col, orphan, body, relations)
-             SELECT entity_ref, file_key, line, col, FALSE, body, relations FROM kiosque_incoming_entities
+            "INSERT INTO catalog_entities (entity_ref, file_key, line, col, orphan, body, relations, changed_at)
+             SELECT entity_ref, file_key, line, col, FALSE, body, relations, $1 FROM kiosque_incoming_entities
              ON CONFLICT (entity_ref) DO UPDATE SET file_key = EXCLUDED.file_key, line = EXCLUDED.line, col = EXCLUDED.col,
-               orphan = FALSE, body = EXCLUDED.body, relations = EXCLUDED.relations
+               orphan = FALSE, body = EXCLUDED.body, relations = EXCLUDED.relations,
+               changed_at = CASE
+                 WHEN (catalog_entities.file_key, catalog_entities.line, catalog_entities.col, catalog_entities.orphan,
+                       catalog_entities.body)
+                   IS DISTINCT FROM (EXCLUDED.file_key, EXCLUDED.line, EXCLUDED.col, FALSE, EXCLUDED.body)
+                 THEN EXCLUDED.changed_at ELSE catalog_entities.changed_at END
              WHERE (catalog_entities.file_key, catalog_entities.line, catalog_entities.col, catalog_entities.orphan,
                     catalog_entities.body, catalog_entities.relations)
                IS DISTINCT FROM (EXCLUDED.file_key, EXCLUDED.line, EXCLUDED.col, FALSE, EXCLUDED.body, EXCLUDED.relations)",
-            &[],
+            &[&changes.changed_at],
         )?;
         tx.batch_execute("DROP TABLE kiosque_incoming_entities")?;
     }
-    touched += for_keys(
-        tx,
-        "UPDATE catalog_entities SET orphan = TRUE WHERE entity_ref = ANY($1) AND NOT orphan",
-        &changes.orphaned,
-    )?;
+    if !changes.orphaned.is_empty() {
+        touched += tx.execute(
+            "UPDATE catalog_entities SET orphan = TRUE, changed_at = $2 WHERE entity_ref = ANY($1) AND NOT orphan",
+            &[&changes.orphaned, &changes.changed_at],
+        )?;
+    }
 
     let mut keys: Vec<String> = changes.reprocessed_files.clone();
     keys.extend(changes.conflicts.iter().map(|c| c.loser_file.clone()));
@@ -456,7 +462,7 @@ const BUMP_GENERATION: &str = "UPDATE catalog_meta SET value = (CAST(value AS BI
      WHERE key = 'generation' RETURNING value";
 // Sorted as the read model wants them (the "C" collation: byte order).
 const SELECT_ENTITIES: &str =
-    "SELECT entity_ref, file_key, line, col, orphan, body, relations FROM catalog_entities ORDER BY entity_ref";
+    "SELECT entity_ref, file_key, line, col, orphan, body, relations, changed_at FROM catalog_entities ORDER BY entity_ref";
 // The text columns use the "C" collation: the same byte order as SQLite's.
 const SELECT_CONFLICTS: &str = "SELECT entity_ref, winner_file, loser_file FROM catalog_conflicts
      ORDER BY entity_ref, loser_file";
@@ -541,6 +547,7 @@ impl CatalogStore for PostgresStore {
                     orphan: row.try_get(4)?,
                     body: row.try_get(5)?,
                     relations: StoredRelations(row.try_get(6)?),
+                    changed_at: row.try_get(7)?,
                 });
             }
             drop(rows);

@@ -183,9 +183,15 @@ fn apply_in(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<(), StoreError>
             remove_file.execute(params![key])?;
         }
         let mut put_entity = tx.prepare_cached(
-            "INSERT INTO catalog_entities (entity_ref, file_key, line, col, orphan, body, relations) VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6)
+            "INSERT INTO catalog_entities (entity_ref, file_key, line, col, orphan, body, relations, changed_at)
+             VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7)
              ON CONFLICT (entity_ref) DO UPDATE SET file_key = excluded.file_key, line = excluded.line, col = excluded.col,
-               orphan = 0, body = excluded.body, relations = excluded.relations
+               orphan = 0, body = excluded.body, relations = excluded.relations,
+               changed_at = CASE
+                 WHEN (catalog_entities.file_key, catalog_entities.line, catalog_entities.col, catalog_entities.orphan,
+                       catalog_entities.body)
+                   IS NOT (excluded.file_key, excluded.line, excluded.col, 0, excluded.body)
+                 THEN excluded.changed_at ELSE catalog_entities.changed_at END
              WHERE (catalog_entities.file_key, catalog_entities.line, catalog_entities.col, catalog_entities.orphan,
                     catalog_entities.body, catalog_entities.relations)
                IS NOT (excluded.file_key, excluded.line, excluded.col, 0, excluded.body, excluded.relations)",
@@ -197,13 +203,15 @@ fn apply_in(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<(), StoreError>
                 entity.line,
                 entity.col,
                 entity.body,
-                entity.relations.0
+                entity.relations.0,
+                changes.changed_at
             ])?;
         }
-        let mut orphan =
-            tx.prepare_cached("UPDATE catalog_entities SET orphan = 1 WHERE entity_ref = ?1 AND orphan = 0")?;
+        let mut orphan = tx.prepare_cached(
+            "UPDATE catalog_entities SET orphan = 1, changed_at = ?2 WHERE entity_ref = ?1 AND orphan = 0",
+        )?;
         for entity_ref in &changes.orphaned {
-            orphan.execute(params![entity_ref])?;
+            orphan.execute(params![entity_ref, changes.changed_at])?;
         }
         let stored_conflicts = {
             let mut statement = tx.prepare_cached(SELECT_CONFLICTS)?;
@@ -363,7 +371,7 @@ impl CatalogStore for SqliteStore {
         let mut entities = Vec::new();
         {
             let mut statement =
-                tx.prepare("SELECT entity_ref, file_key, line, col, orphan, body, relations FROM catalog_entities ORDER BY entity_ref")?;
+                tx.prepare("SELECT entity_ref, file_key, line, col, orphan, body, relations, changed_at FROM catalog_entities ORDER BY entity_ref")?;
             let mut rows = statement.query([])?;
             while let Some(row) = rows.next()? {
                 let relations: String = row.get(6)?;
@@ -375,6 +383,7 @@ impl CatalogStore for SqliteStore {
                     orphan: row.get::<_, i64>(4)? != 0,
                     body: row.get(5)?,
                     relations: StoredRelations(relations),
+                    changed_at: row.get(7)?,
                 });
             }
         }

@@ -200,6 +200,34 @@ fn problems_and_read_model_images_follow_the_generation(store: &dyn CatalogStore
     assert_eq!(loaded.by_ref_text("component:web").unwrap().file_key, "file:/a.yaml");
 }
 
+fn entities_record_when_their_content_last_changed(store: &dyn CatalogStore) {
+    let at = |store: &dyn CatalogStore, name: &str| {
+        let reference = format!("component:default/{name}");
+        store.snapshot().unwrap().entities.into_iter().find(|e| e.entity_ref == reference).map(|e| e.changed_at)
+    };
+    let apply_at = |store: &dyn CatalogStore, outcomes: Vec<FileOutcome>, time: i64| {
+        let mut changes = reconcile(&store.claims().unwrap(), outcomes);
+        changes.changed_at = time;
+        store.apply(&changes).unwrap();
+    };
+    apply_at(
+        store,
+        vec![parsed("file:/a.yaml", 1, vec![component("web", "team-a"), component("api", "team-a")], vec![])],
+        100,
+    );
+    assert_eq!((at(store, "web"), at(store, "api")), (Some(100), Some(100)));
+    // The file changes: web's owner changes, api is written again unchanged.
+    apply_at(
+        store,
+        vec![parsed("file:/a.yaml", 2, vec![component("web", "team-b"), component("api", "team-a")], vec![])],
+        200,
+    );
+    assert_eq!((at(store, "web"), at(store, "api")), (Some(200), Some(100)));
+    // api disappears from its file: becoming an orphan is a change.
+    apply_at(store, vec![parsed("file:/a.yaml", 3, vec![component("web", "team-b")], vec![])], 300);
+    assert_eq!((at(store, "web"), at(store, "api")), (Some(200), Some(300)));
+}
+
 backends::for_each_backend!(
     empty_store_has_nothing,
     import_round_trips_entities_relations_and_files,
@@ -209,4 +237,5 @@ backends::for_each_backend!(
     locations_are_registered_once,
     large_imports_fit_in_one_transaction,
     problems_and_read_model_images_follow_the_generation,
+    entities_record_when_their_content_last_changed,
 );

@@ -7,6 +7,9 @@ use maud::html;
 
 use crate::html::{entity_url, str_at, Page, Section};
 
+/// Entities listed as recently changed.
+const RECENT: usize = 8;
+
 /// Teams listed per type on the home page; the rest are a link away.
 const TEAMS_SHOWN: usize = 12;
 
@@ -67,6 +70,22 @@ pub fn render(page: &Page<'_>, catalog: &Catalog, news: &[crate::Announcement]) 
                     @if errors > 0 { li { (page.t_with("home-errors", &[("count", errors.into())])) } }
                     @if orphans > 0 { li { a href="/catalog?orphan=true" { (page.t_with("home-orphans", &[("count", orphans.into())])) } } }
                     @if conflicts > 0 { li { (page.t_with("home-conflicts", &[("count", conflicts.into())])) } }
+                }
+            }
+        }
+        @let recent = catalog.recently_changed(RECENT);
+        @if !recent.is_empty() {
+            section aria-labelledby="home-recent" {
+                h2 #home-recent { (page.t("home-recent")) }
+                ul.recent {
+                    @for id in &recent {
+                        @if let Some(view) = catalog.get(*id) {
+                            li {
+                                (page.entity_link(catalog, view.entity_ref)) " " (page.kind_badge(view.kind()))
+                                " " time datetime=(view.changed_at) { (page.locale().date_of(view.changed_at)) }
+                            }
+                        }
+                    }
                 }
             }
         }
