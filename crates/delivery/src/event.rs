@@ -57,3 +57,11 @@ pub struct Incident {
     /// The production deployment that caused it, if known.
     pub caused_by_deployment: Option<i64>,
 }
+
+/// Any of the three kinds of events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    Change(Change),
+    Deployment(Deployment),
+    Incident(Incident),
+}

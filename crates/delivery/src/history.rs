@@ -16,7 +16,7 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHashMap;
 
-use crate::event::{Change, Deployment, Incident, Status};
+use crate::event::{Change, Deployment, Event, Incident, Status};
 
 /// Which environment names count as production; by default only `production`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -256,6 +256,8 @@ pub struct History {
     successes_by_repository: Vec<Vec<u32>>,
     latest_finished_at: Option<i64>,
     last_repository: Option<u32>,
+    /// Indexes of deployments whose facts may have changed (see `take_touched`).
+    pub(crate) touched: Vec<u32>,
 }
 
 impl Default for History {
@@ -286,6 +288,7 @@ impl History {
             successes_by_repository: Vec::new(),
             latest_finished_at: None,
             last_repository: None,
+            touched: Vec::new(),
         }
     }
 
@@ -338,6 +341,20 @@ impl History {
         slot
     }
 
+    /// Adds an event of any kind.
+    pub fn insert(&mut self, event: &Event) -> Inserted {
+        match event {
+            Event::Change(c) => self.insert_change(c),
+            Event::Deployment(d) => self.insert_deployment(d),
+            Event::Incident(i) => self.insert_incident(i),
+        }
+    }
+
+    /// The production environment names it was made with.
+    pub fn production_environments(&self) -> &[String] {
+        &self.production
+    }
+
     /// Adds a change; one with the same repository and sha is replaced.
     pub fn insert_change(&mut self, change: &Change) -> Inserted {
         let repository = self.repository(&change.repository);
@@ -348,8 +365,11 @@ impl History {
             committed_at: change.committed_at,
             merged_at: change.merged_at,
         };
-        let held = &mut self.commits[slot as usize].change;
-        match held.replace(record) {
+        let commit = &mut self.commits[slot as usize];
+        if let Some(first) = commit.first {
+            self.touched.push(first.index);
+        }
+        match commit.change.replace(record) {
             None => {
                 self.changes += 1;
                 Inserted::Added
@@ -419,9 +439,12 @@ impl History {
         let d = &self.deployments[index as usize];
         let production = self.is_production(d);
         self.latest_finished_at = self.latest_finished_at.max(Some(d.finished_at));
+        self.touched.push(index);
         if let Some(target) = d.rollback_of {
             *self.rolled_back.entry(target).or_insert(0) += 1;
+            self.touch_id(target);
         }
+        let d = &self.deployments[index as usize];
         let facts = &mut self.service_facts[d.service as usize];
         facts.deployments += 1;
         if !production {
@@ -431,15 +454,47 @@ impl History {
         let at = facts.production.partition_point(|&p| p < key);
         facts.production.insert(at, key);
         if d.success {
+            self.touch_failures_before(d.service, d.finished_at);
+            let d = &self.deployments[index as usize];
             self.successes_by_repository[d.repository as usize].push(index);
             let first = First { finished_at: d.finished_at, id: d.id, index };
             for &slot in d.commits.iter() {
                 let held = &mut self.commits[slot as usize].first;
                 if held.is_none_or(|f| first < f) {
-                    *held = Some(first);
+                    if let Some(previous) = held.replace(first) {
+                        self.touched.push(previous.index);
+                    }
                 }
             }
         }
+    }
+
+    fn touch_id(&mut self, id: i64) {
+        if let Some(&index) = self.deployment_index.get(&id) {
+            self.touched.push(index);
+        }
+    }
+
+    /// Touches the production deployments of `service` whose recovery a success finishing at
+    /// `t` may start or end: those before `t`, back to and including the instant of the
+    /// previous success.
+    fn touch_failures_before(&mut self, service: u32, t: i64) {
+        let list = &self.service_facts[service as usize].production;
+        let mut stop = None;
+        for &(at, i) in list[..list.partition_point(|&(at, _)| at < t)].iter().rev() {
+            if stop.is_some_and(|s| at < s) {
+                break;
+            }
+            self.touched.push(i);
+            if stop.is_none() && self.deployments[i as usize].success {
+                stop = Some(at);
+            }
+        }
+    }
+
+    /// The position of deployment `id` in `deployments`.
+    pub(crate) fn deployment_index(&self, id: i64) -> Option<u32> {
+        self.deployment_index.get(&id).copied()
     }
 
     /// Undoes `apply_deployment` for the record at `index`.
@@ -448,7 +503,9 @@ impl History {
         let production = self.is_production(d);
         if let Some(target) = d.rollback_of {
             decrement(&mut self.rolled_back, target);
+            self.touch_id(target);
         }
+        let d = &self.deployments[index as usize];
         let facts = &mut self.service_facts[d.service as usize];
         facts.deployments -= 1;
         if !production {
@@ -460,6 +517,9 @@ impl History {
         if !d.success {
             return;
         }
+        let (service, finished_at) = (d.service, d.finished_at);
+        self.touch_failures_before(service, finished_at);
+        let d = &self.deployments[index as usize];
         let successes = &mut self.successes_by_repository[d.repository as usize];
         successes.retain(|&i| i != index);
         // Commits first deployed by this one fall back on the next deployment listing them.
@@ -471,6 +531,9 @@ impl History {
                     .filter(|(_, other)| other.commits.binary_search(&slot).is_ok())
                     .map(|(i, other)| First { finished_at: other.finished_at, id: other.id, index: i })
                     .min();
+                if let Some(next) = next {
+                    self.touched.push(next.index);
+                }
                 self.commits[slot as usize].first = next;
             }
         }
@@ -497,6 +560,7 @@ impl History {
                 let old = std::mem::replace(&mut self.incidents[index as usize], record);
                 if let Some(cause) = old.caused_by {
                     decrement(&mut self.blamed, cause);
+                    self.touch_id(cause);
                 }
                 let list = &mut self.service_facts[old.service as usize].incidents;
                 if let Ok(at) = list.binary_search(&(old.opened_at, index)) {
@@ -505,10 +569,11 @@ impl History {
                 (index, Inserted::Replaced)
             }
         };
-        let record = &self.incidents[index as usize];
-        if let Some(cause) = record.caused_by {
+        if let Some(cause) = self.incidents[index as usize].caused_by {
             *self.blamed.entry(cause).or_insert(0) += 1;
+            self.touch_id(cause);
         }
+        let record = &self.incidents[index as usize];
         let list = &mut self.service_facts[record.service as usize].incidents;
         let key = (record.opened_at, index);
         list.insert(list.partition_point(|&p| p < key), key);

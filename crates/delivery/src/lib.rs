@@ -76,6 +76,13 @@
 //! then only binary-searches each service's lists for the window and walks the slice once
 //! (services in parallel), so its cost follows the window, not the history.
 //!
+//! For storage, the history also derives plain facts per production deployment
+//! ([`DeploymentFact`]) and says which ones each insertion touched
+//! ([`History::take_touched`]); [`report_facts`] computes the same report from facts read
+//! back, so a store keeps a table of facts current at ingest and a report reads only its
+//! window. [`webhooks`] turns GitHub and GitLab payloads into events and checks their
+//! signatures.
+//!
 //! The bulk reader cuts its input into chunks at line ends and parses each chunk's lines on
 //! all cores with a purpose-built JSON scanner (no generic JSON tree), handing events out in
 //! file order while the next chunk is parsed. Errors name `file:line:column`.
@@ -85,6 +92,7 @@
 
 mod csv;
 mod event;
+mod facts;
 mod history;
 mod json;
 mod levels;
@@ -92,12 +100,14 @@ mod ownership;
 mod read;
 mod report;
 mod time;
+pub mod webhooks;
 
 pub use csv::{write_csv, CsvColumns};
-pub use event::{Change, Deployment, Incident, Status};
+pub use event::{Change, Deployment, Event, Incident, Status};
+pub use facts::{DeploymentFact, Facts, IncidentFact};
 pub use history::{DeploymentFacts, FirstDeployment, History, HistoryConfig, Inserted, Unmapped};
 pub use levels::{Metric, Performance, PerformanceLevels, RowLevels, Thresholds};
 pub use ownership::Ownership;
 pub use read::{read_changes, read_deployments, read_incidents, EventReader, ReadError};
-pub use report::{report, Bucket, Report, ReportError, Row, Scope, Window};
+pub use report::{report, report_facts, Bucket, Report, ReportError, Row, Scope, Window};
 pub use time::{timestamp_from_rfc3339, Date};

@@ -11,6 +11,7 @@ use std::fmt;
 
 use rayon::prelude::*;
 
+use crate::facts::{Facts, IncidentFact, ServiceWindow};
 use crate::history::History;
 use crate::ownership::Ownership;
 use crate::time::{Date, DAY};
@@ -24,6 +25,15 @@ const MAX_DAYS: u32 = 36_600;
 pub struct Window {
     pub end: Option<Date>,
     pub days: u32,
+}
+
+impl Window {
+    /// The instants `[from, until)` the window covers, its end defaulting to the date of
+    /// `latest_finished_at`: what a store selects facts by.
+    pub fn bounds(self, latest_finished_at: Option<i64>) -> Result<(i64, i64), ReportError> {
+        let b = Buckets::new(latest_finished_at, self)?;
+        Ok((b.from, b.until))
+    }
 }
 
 impl Default for Window {
@@ -151,14 +161,14 @@ struct Buckets {
 }
 
 impl Buckets {
-    fn new(history: &History, window: Window) -> Result<Buckets, ReportError> {
+    fn new(latest_finished_at: Option<i64>, window: Window) -> Result<Buckets, ReportError> {
         if window.days == 0 || window.days > MAX_DAYS {
             return Err(ReportError::BadWindow(format!("{} days (1 to {MAX_DAYS})", window.days)));
         }
         let end = match window.end {
             Some(end) => end,
             None => {
-                let latest = history.latest_finished_at().ok_or(ReportError::NoDeployment)?;
+                let latest = latest_finished_at.ok_or(ReportError::NoDeployment)?;
                 Date::of_timestamp(latest)
                     .ok_or_else(|| ReportError::BadWindow("the latest deployment is outside years 0 to 9999".into()))?
             }
@@ -226,70 +236,42 @@ struct ServiceSummary {
     incident: Vec<i64>,
 }
 
-fn summarize(history: &History, service: Option<u32>, b: &Buckets) -> ServiceSummary {
+/// Sums up one service's facts (each list sorted by time) over the window's weeks.
+fn summarize(service: Option<&ServiceWindow>, b: &Buckets) -> ServiceSummary {
     let mut sum =
         ServiceSummary { weeks: vec![Counts::default(); b.weeks], lead: vec![], recovery: vec![], incident: vec![] };
     let Some(service) = service else {
         return sum;
     };
-    let facts = &history.service_facts[service as usize];
-    let production = &facts.production;
-    let lo = production.partition_point(|&(t, _)| t < b.from);
-    let hi = production.partition_point(|&(t, _)| t < b.until);
-    // Backwards, so that the next success after each deployment is known when it is met.
-    // Deployments finishing at the same instant form a group: none recovers another.
-    let deployments = &history.deployments;
-    let mut next_success = production[hi..].iter().find(|&&(_, i)| deployments[i as usize].success).map(|&(t, _)| t);
-    let mut j = hi;
-    while j > lo {
-        let t = production[j - 1].0;
-        let mut k = j - 1;
-        while k > lo && production[k - 1].0 == t {
-            k -= 1;
-        }
-        let week = &mut sum.weeks[b.week_of(t)];
-        let mut success_here = false;
-        for &(_, index) in &production[k..j] {
-            let d = &deployments[index as usize];
-            week.production += 1;
-            week.rework += u64::from(d.fixes.is_some());
-            if history.failed(d) {
-                week.failed += 1;
-                if let Some(next) = next_success {
-                    week.recovered += 1;
-                    sum.recovery.push(next.saturating_sub(t));
-                }
-            }
-            if d.success {
-                success_here = true;
-                week.deployments += 1;
-                for &slot in d.commits.iter() {
-                    let commit = &history.commits[slot as usize];
-                    if let (Some(first), Some(change)) = (commit.first, commit.change) {
-                        if first.index == index {
-                            week.lead_changes += 1;
-                            sum.lead.push(t.saturating_sub(change.committed_at));
-                        }
-                    }
-                }
+    let deployments = &service.deployments;
+    let lo = deployments.partition_point(|d| d.finished_at < b.from);
+    let hi = deployments.partition_point(|d| d.finished_at < b.until);
+    for d in &deployments[lo..hi] {
+        let week = &mut sum.weeks[b.week_of(d.finished_at)];
+        week.production += 1;
+        week.rework += u64::from(d.rework);
+        if d.failed {
+            week.failed += 1;
+            if let Some(seconds) = d.recovery_seconds {
+                week.recovered += 1;
+                sum.recovery.push(seconds);
             }
         }
-        if success_here {
-            next_success = Some(t);
+        if d.success {
+            week.deployments += 1;
+            week.lead_changes += d.lead_seconds.len() as u64;
+            sum.lead.extend_from_slice(&d.lead_seconds);
         }
-        j = k;
     }
-    sum.lead.reverse();
-    sum.recovery.reverse();
-    let incidents = &facts.incidents;
-    let lo = incidents.partition_point(|&(t, _)| t < b.from);
-    let hi = incidents.partition_point(|&(t, _)| t < b.until);
-    for &(t, index) in &incidents[lo..hi] {
-        let week = &mut sum.weeks[b.week_of(t)];
+    let incidents = &service.incidents;
+    let lo = incidents.partition_point(|i| i.opened_at < b.from);
+    let hi = incidents.partition_point(|i| i.opened_at < b.until);
+    for i in &incidents[lo..hi] {
+        let week = &mut sum.weeks[b.week_of(i.opened_at)];
         week.incidents += 1;
-        if let Some(resolved) = history.incidents[index as usize].resolved_at {
+        if let Some(resolved) = i.resolved_at {
             week.resolved += 1;
-            sum.incident.push(resolved.saturating_sub(t));
+            sum.incident.push(resolved.saturating_sub(i.opened_at));
         }
     }
     sum
@@ -395,10 +377,40 @@ fn entity_rows(scope: Scope, entity: &str, team: Option<&str>, parts: &[&Service
 /// `window`. Events of services without an owner count nowhere (see
 /// [`History::unmapped`]).
 pub fn report(history: &History, ownership: &Ownership, window: Window) -> Result<Report, ReportError> {
-    let b = Buckets::new(history, window)?;
+    let (from, until) = window.bounds(history.latest_finished_at())?;
+    let mut facts = Facts::new(history.latest_finished_at());
+    for (service, _) in ownership.services() {
+        let Some(id) = history.services.get(service) else { continue };
+        let own = &history.service_facts[id as usize];
+        let lo = own.production.partition_point(|&(t, _)| t < from);
+        let hi = own.production.partition_point(|&(t, _)| t < until);
+        own.production[lo..hi]
+            .iter()
+            .filter_map(|&(_, index)| history.fact_at(index))
+            .for_each(|f| facts.add_deployment(f));
+        let lo = own.incidents.partition_point(|&(t, _)| t < from);
+        let hi = own.incidents.partition_point(|&(t, _)| t < until);
+        for &(_, index) in &own.incidents[lo..hi] {
+            let i = &history.incidents[index as usize];
+            facts.add_incident(IncidentFact {
+                id: i.id,
+                service: service.to_string(),
+                opened_at: i.opened_at,
+                resolved_at: i.resolved_at,
+            });
+        }
+    }
+    report_facts(facts, ownership, window)
+}
+
+/// The same report made from derived facts (see [`Facts`]), such as those a store keeps:
+/// only the facts of the window's instants count.
+pub fn report_facts(mut facts: Facts, ownership: &Ownership, window: Window) -> Result<Report, ReportError> {
+    facts.sort();
+    let b = Buckets::new(facts.latest_finished_at, window)?;
     let services: Vec<(&str, &str)> = ownership.services().collect();
     let summaries: Vec<ServiceSummary> =
-        services.par_iter().map(|(service, _)| summarize(history, history.services.get(service), &b)).collect();
+        services.par_iter().map(|(service, _)| summarize(facts.services.get(*service), &b)).collect();
 
     let mut entities: Vec<(Scope, &str, Option<&str>, Vec<&ServiceSummary>)> = Vec::new();
     entities.push((Scope::Organisation, "organisation", None, summaries.iter().collect()));

@@ -1,10 +1,14 @@
 //! Properties over random histories drawn from a small seeded generator: arrival order and
 //! repeats change nothing, a new successful deployment never lengthens a lead time, a
-//! replaced event can be restored, and the organisation's figures agree with a direct
+//! replaced event can be restored, facts kept up to date through the touched deployments
+//! equal facts derived afresh, and the organisation's figures agree with a direct
 //! (quadratic) reading of the definitions.
 
+use std::collections::BTreeMap;
+
 use kiosque_delivery::{
-    report, Change, Date, Deployment, History, Incident, Inserted, Ownership, Report, Scope, Status, Window,
+    report, report_facts, Change, Date, Deployment, DeploymentFact, Facts, History, Incident, Inserted, Ownership,
+    Report, Scope, Status, Window,
 };
 
 /// SplitMix64: small, seedable, good enough to shuffle test data.
@@ -311,5 +315,63 @@ fn the_organisation_agrees_with_a_direct_reading_of_the_definitions() {
         assert_eq!(org.lead_time_changes, leads.len() as u64, "seed {seed}");
         assert_eq!(org.lead_time_median_hours, quantile(leads.clone(), 0.5), "seed {seed}");
         assert_eq!(org.lead_time_p90_hours, quantile(leads, 0.9), "seed {seed}");
+    }
+}
+
+/// A version of an event with other content under the same identity.
+fn altered(event: &Event, rng: &mut Rng) -> Event {
+    let mut event = event.clone();
+    match &mut event {
+        Event::Change(c) => c.committed_at -= rng.below(48) as i64 * 1800,
+        Event::Deployment(d) => {
+            d.finished_at += (rng.below(96) as i64 - 48) * 1800;
+            if rng.chance(50) {
+                d.status = if d.status == Status::Success { Status::Failure } else { Status::Success };
+            }
+            if rng.chance(30) {
+                d.environment = if d.environment == "production" { "staging" } else { "production" }.to_string();
+            }
+            if rng.chance(30) {
+                d.commits.clear();
+            }
+        }
+        Event::Incident(i) => i.caused_by_deployment = i.caused_by_deployment.map_or(Some(1), |_| None),
+    }
+    event
+}
+
+#[test]
+fn facts_kept_through_touched_deployments_equal_facts_derived_afresh() {
+    for seed in SEEDS {
+        let mut rng = Rng(seed);
+        let mut events = random_history(&mut rng);
+        rng.shuffle(&mut events);
+        // Some events arrive twice, in another version first or last.
+        let mut arrivals = events.clone();
+        for event in &events {
+            if rng.chance(15) {
+                let at = rng.below(arrivals.len() as u64 + 1) as usize;
+                arrivals.insert(at, altered(event, &mut rng));
+            }
+        }
+        // What a store would hold: facts rewritten for each touched id after each insertion.
+        let mut kept: BTreeMap<i64, DeploymentFact> = BTreeMap::new();
+        let mut history = History::default();
+        for event in &arrivals {
+            insert(&mut history, event);
+            for id in history.take_touched() {
+                match history.deployment_fact(id) {
+                    Some(fact) => kept.insert(id, fact),
+                    None => kept.remove(&id),
+                };
+            }
+        }
+        let afresh: BTreeMap<i64, DeploymentFact> = history.deployment_facts_all().map(|f| (f.id, f)).collect();
+        assert_eq!(kept, afresh, "seed {seed}");
+
+        let mut facts = Facts::new(history.latest_finished_at());
+        kept.into_values().for_each(|f| facts.add_deployment(f));
+        history.incident_facts().for_each(|f| facts.add_incident(f));
+        assert_eq!(report_facts(facts, &ownership(), window()).unwrap(), report_of(&history), "seed {seed}");
     }
 }

@@ -5,6 +5,7 @@
 //! 2 wrong usage; 3 the database or configuration cannot be used.
 
 mod config;
+mod dora;
 mod memory;
 mod output;
 
@@ -53,6 +54,9 @@ enum Command {
     /// Works with the software catalog.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Delivery metrics (DORA): back-fill events, report the keys.
+    #[command(subcommand)]
+    Dora(dora::DoraCommand),
 }
 
 #[derive(Args)]
@@ -155,6 +159,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => serve(config, args),
         Command::Catalog(command) => catalog(config, command),
+        Command::Dora(command) => dora::run(command, &config.database.url),
     };
     match result {
         Ok(code) => code,
@@ -285,15 +290,69 @@ fn serve(config: Config, args: ServeArgs) -> Result<ExitCode, String> {
     };
     let release = Box::new(memory::release_free_memory);
     let state = kiosque_server::AppState::with_memory_release(store, auth, scan_options(&config), release);
+    let url = args.database.database.clone().unwrap_or_else(|| config.database.url.clone());
+    let delivery = delivery_routes(&url, &state)?;
     let options = kiosque_server::ServeOptions {
         listen,
         refresh_interval: Duration::from_secs(args.refresh_interval.unwrap_or(config.catalog.refresh_interval_seconds)),
         reload_interval: Duration::from_secs(config.catalog.reload_interval_seconds.max(1)),
         news_dir,
+        capabilities: vec![delivery],
     };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(kiosque_server::serve(state, options)).map_err(|e| format!("cannot serve on {listen}: {e}"))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The delivery capability's routes (webhooks, events, reports), its events
+/// mapped to catalog services by their repository annotations.
+fn delivery_routes(url: &str, state: &Arc<kiosque_server::AppState>) -> Result<axum::Router, String> {
+    use kiosque_delivery::{HistoryConfig, Ownership};
+    use kiosque_delivery_api::{DeliveryConfig, DeliveryState};
+    let store = kiosque_delivery_store::open(url).map_err(|e| e.to_string())?;
+    let production = std::env::var("KIOSQUE_PRODUCTION_ENVIRONMENTS")
+        .map(|v| v.split(',').map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect())
+        .unwrap_or_else(|_| vec!["production".to_string()]);
+    let recorder =
+        kiosque_delivery_store::Recorder::open(Arc::from(store), HistoryConfig { production_environments: production })
+            .map_err(|e| e.to_string())?;
+    let config = DeliveryConfig {
+        github_secret: std::env::var("KIOSQUE_GITHUB_WEBHOOK_SECRET").ok().filter(|s| !s.is_empty()),
+        gitlab_token: std::env::var("KIOSQUE_GITLAB_WEBHOOK_TOKEN").ok().filter(|s| !s.is_empty()),
+        ..DeliveryConfig::default()
+    };
+    let catalog = state.clone();
+    let service_of = Box::new(move |repository: &str| -> Option<String> {
+        let catalog = catalog.catalog();
+        ["github.com/project-slug", "gitlab.com/project-slug"].iter().find_map(|annotation| {
+            let filter =
+                FilterSet::parse(&format!("kind=component,metadata.annotations.{annotation}={repository}")).ok()?;
+            let id = *catalog.filter(&[filter]).first()?;
+            Some(entity_name(catalog.get(id)?.entity_ref))
+        })
+    });
+    let catalog = state.clone();
+    let ownership_of = Box::new(move || -> Ownership {
+        let catalog = catalog.catalog();
+        let components = FilterSet::parse("kind=component").unwrap_or_default();
+        catalog
+            .filter(&[components])
+            .into_iter()
+            .filter_map(|id| {
+                let view = catalog.get(id)?;
+                let owner = view.relations().find(|r| r.kind == kiosque_model::RelationType::OwnedBy)?;
+                Some((entity_name(view.entity_ref), entity_name(owner.target)))
+            })
+            .collect()
+    });
+    let delivery = DeliveryState::new(recorder, config, service_of, ownership_of);
+    kiosque_server::api::add_openapi_fragment(kiosque_delivery_api::OPENAPI);
+    Ok(kiosque_delivery_api::router(Arc::new(delivery)))
+}
+
+/// The name part of an entity reference (`kind:namespace/name`).
+fn entity_name(reference: &str) -> String {
+    reference.rsplit('/').next().unwrap_or(reference).to_string()
 }
 
 fn absolute_target(kind: &str, target: &str) -> String {

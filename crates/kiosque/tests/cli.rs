@@ -245,3 +245,80 @@ fn killed_import_leaves_the_previous_catalog() {
     let report: Value = serde_json::from_slice(&finished.stdout).unwrap();
     assert_eq!(report["entities_written"], 40_000);
 }
+
+/// `kiosque dora`: a two-service history written here, imported, reported.
+/// One change committed 2024-03-05T10:00Z reaches production in a
+/// deployment finished at 12:00 (lead time 2 h); a second deployment the
+/// next day fails and is fixed an hour later by a third.
+#[test]
+fn dora_imports_the_bulk_format_and_reports_the_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("events");
+    let sha = |c: char| std::iter::repeat_n(c, 40).collect::<String>();
+    write(&data, "services.csv", "service,team,level\nshop,team-a,elite\nsearch,team-b,high\n");
+    write(
+        &data,
+        "changes.jsonl",
+        &format!(
+            "{{\"sha\":\"{a}\",\"repository\":\"example/shop\",\"author\":\"ana\",\"authored_at\":\"2024-03-05T09:00:00Z\",\"committed_at\":\"2024-03-05T10:00:00Z\",\"merged_at\":\"2024-03-05T11:00:00Z\"}}\n\
+             {{\"sha\":\"{b}\",\"repository\":\"example/shop\",\"author\":\"ana\",\"authored_at\":\"2024-03-06T09:00:00Z\",\"committed_at\":\"2024-03-06T09:00:00Z\",\"merged_at\":\"2024-03-06T09:30:00Z\"}}\n",
+            a = sha('a'),
+            b = sha('b')
+        ),
+    );
+    write(
+        &data,
+        "deployments.jsonl",
+        &format!(
+            "{{\"id\":1,\"repository\":\"example/shop\",\"service\":\"shop\",\"environment\":\"production\",\"started_at\":\"2024-03-05T11:50:00Z\",\"finished_at\":\"2024-03-05T12:00:00Z\",\"status\":\"success\",\"commits\":[\"{a}\"],\"rollback_of\":null,\"fixes\":null}}\n\
+             {{\"id\":2,\"repository\":\"example/shop\",\"service\":\"shop\",\"environment\":\"production\",\"started_at\":\"2024-03-06T10:00:00Z\",\"finished_at\":\"2024-03-06T10:10:00Z\",\"status\":\"failure\",\"commits\":[\"{b}\"],\"rollback_of\":null,\"fixes\":null}}\n\
+             {{\"id\":3,\"repository\":\"example/shop\",\"service\":\"shop\",\"environment\":\"production\",\"started_at\":\"2024-03-06T11:00:00Z\",\"finished_at\":\"2024-03-06T11:10:00Z\",\"status\":\"success\",\"commits\":[\"{b}\"],\"rollback_of\":null,\"fixes\":2}}\n",
+            a = sha('a'),
+            b = sha('b')
+        ),
+    );
+    write(&data, "incidents.jsonl", "");
+    let database = format!("sqlite://{}", dir.path().join("d.db").display());
+    let imported = kiosque(dir.path(), &["dora", "import", data.to_str().unwrap(), "--database", &database]);
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    let report = kiosque(
+        dir.path(),
+        &[
+            "dora",
+            "report",
+            "--service",
+            "shop",
+            "--end",
+            "2024-03-10",
+            "--days",
+            "7",
+            "--format",
+            "json",
+            "--database",
+            &database,
+        ],
+    );
+    assert!(report.status.success(), "{}", String::from_utf8_lossy(&report.stderr));
+    let json: Value = serde_json::from_str(&stdout(&report)).expect("JSON report");
+    let rows = json.get("rows").and_then(Value::as_array).expect("rows");
+    let window = rows.iter().find(|r| r["bucket"] == "window" && r["entity"] == "shop").expect("the window row");
+    // Two successful deployments in 7 days; lead times 2 h (a) and 2 h 10 min (b,
+    // committed 09:00, first successful at 11:10): median 2.0833… h; one of three
+    // deployments failed; recovered 1 h after (10:10 → 11:10); one rework of three.
+    assert_eq!(window["deployments"], 2);
+    assert_eq!(window["failed_deployments"], 1);
+    assert_eq!(window["production_deployments"], 3);
+    assert_eq!(window["rework_deployments"], 1);
+    assert!((window["lead_time_median_hours"].as_f64().unwrap() - 25.0 / 12.0).abs() < 1e-9);
+    assert!((window["recovery_median_hours"].as_f64().unwrap() - 1.0).abs() < 1e-9);
+
+    // A malformed line is reported with its place, the rest imported, exit 1.
+    write(&data, "incidents.jsonl", "{\"id\": 1, \"service\": \"shop\"\n");
+    let bad = kiosque(dir.path(), &["dora", "import", data.to_str().unwrap(), "--database", &database]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("incidents.jsonl:1:"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+}

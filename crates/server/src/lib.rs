@@ -29,6 +29,9 @@ pub struct ServeOptions {
     pub reload_interval: Duration,
     /// The folder of "What's new" announcements, if any.
     pub news_dir: Option<std::path::PathBuf>,
+    /// Routes of other capabilities (with their own state), served beside
+    /// the catalog's: they authenticate their own requests.
+    pub capabilities: Vec<axum::Router>,
 }
 
 /// Serves until Ctrl-C or SIGTERM, then finishes in-flight requests.
@@ -44,7 +47,10 @@ pub async fn serve(state: Arc<AppState>, options: ServeOptions) -> std::io::Resu
     }
     tokio::spawn(portal::warm_up(state.clone()));
     let background = tokio::spawn(background_loop(state.clone(), options.clone()));
-    let app = api::router(state);
+    let mut app = api::router(state);
+    for routes in options.capabilities.iter().cloned() {
+        app = app.merge(routes);
+    }
     let result = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await;
     background.abort();
     tracing::info!("stopped");

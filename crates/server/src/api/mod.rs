@@ -63,8 +63,47 @@ async fn api_not_found() -> ApiError {
     ApiError::not_found("no such API path; see /api/openapi.json")
 }
 
+/// OpenAPI documents of other capabilities' routes, merged into the
+/// server's at the first request.
+static FRAGMENTS: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+
+/// Adds a capability's OpenAPI document (its paths and components) to
+/// `/api/openapi.json`. Call before serving.
+pub fn add_openapi_fragment(document: &'static str) {
+    FRAGMENTS.lock().unwrap_or_else(|p| p.into_inner()).push(document);
+}
+
+fn merged_openapi() -> &'static str {
+    static MERGED: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    MERGED.get_or_init(|| {
+        let Ok(mut document) = serde_json::from_str::<serde_json::Value>(OPENAPI) else { return OPENAPI.to_string() };
+        for fragment in FRAGMENTS.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+            let Ok(fragment) = serde_json::from_str::<serde_json::Value>(fragment) else { continue };
+            for section in ["paths", "components"] {
+                let (Some(into), Some(from)) = (document.get_mut(section), fragment.get(section)) else { continue };
+                merge_objects(into, from);
+            }
+        }
+        document.to_string()
+    })
+}
+
+/// Adds `from`'s entries to `into`, recursively for objects both hold.
+fn merge_objects(into: &mut serde_json::Value, from: &serde_json::Value) {
+    let (Some(into), Some(from)) = (into.as_object_mut(), from.as_object()) else { return };
+    for (key, value) in from {
+        match into.get_mut(key) {
+            Some(existing) if existing.is_object() && value.is_object() => merge_objects(existing, value),
+            Some(_) => {}
+            None => {
+                into.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}
+
 async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], OPENAPI).into_response()
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], merged_openapi()).into_response()
 }
 
 async fn healthz() -> &'static str {

@@ -1,0 +1,66 @@
+-- Delivery events as received, and the facts the report reads, kept current at ingest.
+-- The same tables as the SQLite schema in PostgreSQL types; names sort byte by byte ("C").
+CREATE TABLE delivery_meta (
+    key TEXT COLLATE "C" PRIMARY KEY,
+    value TEXT NOT NULL
+);
+INSERT INTO delivery_meta (key, value) VALUES ('generation', '0');
+
+-- Every change, deployment and incident received, in arrival order, in the compact binary
+-- format of the store's `log` module, a few megabytes a row. An event sent again with other
+-- content is appended again: the later one wins when the log is read back.
+CREATE TABLE delivery_event_log (
+    seq BIGSERIAL PRIMARY KEY,
+    events BIGINT NOT NULL,
+    body BYTEA NOT NULL
+);
+
+-- Derived: one row per production deployment, rewritten whenever an event changes it.
+-- `lead_seconds` packs the lead times of the changes it first deployed, 8 bytes each,
+-- little-endian.
+CREATE TABLE delivery_deployment_facts (
+    id BIGINT PRIMARY KEY,
+    service TEXT NOT NULL,
+    finished_at BIGINT NOT NULL,
+    success BOOLEAN NOT NULL,
+    failed BOOLEAN NOT NULL,
+    rework BOOLEAN NOT NULL,
+    recovery_seconds BIGINT,
+    lead_seconds BYTEA NOT NULL
+);
+CREATE INDEX delivery_deployment_facts_by_finished_at ON delivery_deployment_facts (finished_at);
+
+-- Derived: the current version of each incident.
+CREATE TABLE delivery_incident_facts (
+    id BIGINT PRIMARY KEY,
+    service TEXT NOT NULL,
+    opened_at BIGINT NOT NULL,
+    resolved_at BIGINT
+);
+CREATE INDEX delivery_incident_facts_by_opened_at ON delivery_incident_facts (opened_at);
+
+-- Which team owns which service, as last imported (the catalog may say otherwise).
+CREATE TABLE delivery_ownership (
+    service TEXT COLLATE "C" PRIMARY KEY,
+    team TEXT NOT NULL
+);
+
+-- Webhook deliveries already processed, by source and delivery id.
+CREATE TABLE delivery_webhook_deliveries (
+    source TEXT NOT NULL,
+    delivery_id TEXT NOT NULL,
+    received_at BIGINT NOT NULL,
+    PRIMARY KEY (source, delivery_id)
+);
+
+-- Events that could not be tied to a service, kept with the reason.
+CREATE TABLE delivery_unmapped_events (
+    source TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    repository TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    event TEXT NOT NULL,
+    received_at BIGINT NOT NULL,
+    PRIMARY KEY (source, kind, key)
+);

@@ -1,0 +1,382 @@
+//! The event log's binary format: events in chunks of a few megabytes, each chunk a blob row.
+//!
+//! A chunk starts with its format version, then holds records. Names (repositories,
+//! services, environments, authors) are written once per chunk and then referred to by
+//! number; lower-case hexadecimal commit ids (git's) are packed two digits a byte; numbers
+//! are LEB128 varints, signed ones zigzag-encoded, and a change's later timestamps are
+//! written as differences from its first. A million changes take about 35 MB where their
+//! JSON lines take 220 MB, so the log costs little to write and to read back.
+
+use kiosque_delivery::{Change, Deployment, Event, Incident, Status};
+use rustc_hash::FxHashMap;
+
+use crate::StoreError;
+
+const VERSION: u8 = 1;
+/// Past this size the writer starts a new chunk.
+pub(crate) const CHUNK_BYTES: usize = 4 << 20;
+
+const NAME: u8 = 0;
+const CHANGE: u8 = 1;
+const DEPLOYMENT: u8 = 2;
+const INCIDENT: u8 = 3;
+
+/// Accumulates events into chunks.
+pub(crate) struct LogWriter {
+    chunks: Vec<(u64, Vec<u8>)>,
+    buf: Vec<u8>,
+    events: u64,
+    names: FxHashMap<String, u32>,
+}
+
+impl Default for LogWriter {
+    fn default() -> Self {
+        LogWriter { chunks: Vec::new(), buf: vec![VERSION], events: 0, names: FxHashMap::default() }
+    }
+}
+
+fn put_u64(buf: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        buf.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    buf.push(v as u8);
+}
+
+fn put_i64(buf: &mut Vec<u8>, v: i64) {
+    put_u64(buf, ((v << 1) ^ (v >> 63)) as u64);
+}
+
+fn put_option(buf: &mut Vec<u8>, v: Option<i64>) {
+    match v {
+        None => buf.push(0),
+        Some(v) => {
+            buf.push(1);
+            put_i64(buf, v);
+        }
+    }
+}
+
+fn hex_value(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    }
+}
+
+/// A commit id: its length and a flag (packed or not), then the bytes.
+fn put_commit(buf: &mut Vec<u8>, sha: &str) {
+    let b = sha.as_bytes();
+    let packable = b.len().is_multiple_of(2) && b.iter().all(|&c| hex_value(c).is_some());
+    put_u64(buf, (b.len() as u64) << 1 | u64::from(packable));
+    if packable {
+        buf.extend(b.chunks_exact(2).map(|p| hex_value(p[0]).unwrap_or(0) << 4 | hex_value(p[1]).unwrap_or(0)));
+    } else {
+        buf.extend_from_slice(b);
+    }
+}
+
+impl LogWriter {
+    fn name(&mut self, name: &str) -> u64 {
+        if let Some(&n) = self.names.get(name) {
+            return u64::from(n);
+        }
+        let n = self.names.len() as u32;
+        self.names.insert(name.to_string(), n);
+        self.buf.push(NAME);
+        put_u64(&mut self.buf, name.len() as u64);
+        self.buf.extend_from_slice(name.as_bytes());
+        u64::from(n)
+    }
+
+    pub(crate) fn change(&mut self, c: &Change) {
+        let (repository, author) = (self.name(&c.repository), self.name(&c.author));
+        let buf = &mut self.buf;
+        buf.push(CHANGE);
+        put_u64(buf, repository);
+        put_commit(buf, &c.sha);
+        put_u64(buf, author);
+        put_i64(buf, c.authored_at);
+        put_i64(buf, c.committed_at.wrapping_sub(c.authored_at));
+        put_i64(buf, c.merged_at.wrapping_sub(c.committed_at));
+        self.end_event();
+    }
+
+    pub(crate) fn deployment(&mut self, d: &Deployment) {
+        let repository = self.name(&d.repository);
+        let service = self.name(&d.service);
+        let environment = self.name(&d.environment);
+        let buf = &mut self.buf;
+        buf.push(DEPLOYMENT);
+        put_i64(buf, d.id);
+        put_u64(buf, repository);
+        put_u64(buf, service);
+        put_u64(buf, environment);
+        put_i64(buf, d.started_at);
+        put_i64(buf, d.finished_at.wrapping_sub(d.started_at));
+        buf.push(u8::from(d.status == Status::Success));
+        put_u64(buf, d.commits.len() as u64);
+        for sha in &d.commits {
+            put_commit(buf, sha);
+        }
+        put_option(buf, d.rollback_of);
+        put_option(buf, d.fixes);
+        self.end_event();
+    }
+
+    pub(crate) fn incident(&mut self, i: &Incident) {
+        let service = self.name(&i.service);
+        let buf = &mut self.buf;
+        buf.push(INCIDENT);
+        put_i64(buf, i.id);
+        put_u64(buf, service);
+        put_i64(buf, i.opened_at);
+        put_option(buf, i.resolved_at);
+        put_option(buf, i.caused_by_deployment);
+        self.end_event();
+    }
+
+    pub(crate) fn event(&mut self, event: &Event) {
+        match event {
+            Event::Change(c) => self.change(c),
+            Event::Deployment(d) => self.deployment(d),
+            Event::Incident(i) => self.incident(i),
+        }
+    }
+
+    fn end_event(&mut self) {
+        self.events += 1;
+        if self.buf.len() >= CHUNK_BYTES {
+            self.cut();
+        }
+    }
+
+    fn cut(&mut self) {
+        if self.events > 0 {
+            let chunk = std::mem::replace(&mut self.buf, vec![VERSION]);
+            self.chunks.push((self.events, chunk));
+        }
+        self.events = 0;
+        self.names.clear();
+    }
+
+    /// The chunks completed so far, each with its number of events.
+    pub(crate) fn take_full(&mut self) -> Vec<(u64, Vec<u8>)> {
+        std::mem::take(&mut self.chunks)
+    }
+
+    /// The chunks, each with its number of events.
+    pub(crate) fn finish(mut self) -> Vec<(u64, Vec<u8>)> {
+        self.cut();
+        self.chunks
+    }
+}
+
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+fn corrupt(what: &str, at: usize) -> StoreError {
+    StoreError::Query(format!("the stored event log is damaged: {what} at byte {at} of a chunk"))
+}
+
+impl Cursor<'_> {
+    fn byte(&mut self) -> Result<u8, StoreError> {
+        let b = *self.bytes.get(self.at).ok_or_else(|| corrupt("unexpected end", self.at))?;
+        self.at += 1;
+        Ok(b)
+    }
+
+    fn u64(&mut self) -> Result<u64, StoreError> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            v |= u64::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return Ok(v);
+            }
+        }
+        Err(corrupt("overlong number", self.at))
+    }
+
+    fn i64(&mut self) -> Result<i64, StoreError> {
+        let v = self.u64()?;
+        Ok((v >> 1) as i64 ^ -((v & 1) as i64))
+    }
+
+    fn option(&mut self) -> Result<Option<i64>, StoreError> {
+        match self.byte()? {
+            0 => Ok(None),
+            1 => Ok(Some(self.i64()?)),
+            _ => Err(corrupt("bad optional flag", self.at)),
+        }
+    }
+
+    fn bytes(&mut self, n: usize) -> Result<&[u8], StoreError> {
+        let end =
+            self.at.checked_add(n).filter(|&e| e <= self.bytes.len()).ok_or_else(|| corrupt("length", self.at))?;
+        let out = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(out)
+    }
+
+    fn commit(&mut self) -> Result<String, StoreError> {
+        let head = self.u64()?;
+        let (len, packed) = ((head >> 1) as usize, head & 1 == 1);
+        if packed {
+            const DIGITS: &[u8; 16] = b"0123456789abcdef";
+            let bytes = self.bytes(len / 2)?;
+            let mut sha = String::with_capacity(len);
+            for b in bytes {
+                sha.push(DIGITS[usize::from(b >> 4)] as char);
+                sha.push(DIGITS[usize::from(b & 15)] as char);
+            }
+            Ok(sha)
+        } else {
+            let at = self.at;
+            String::from_utf8(self.bytes(len)?.to_vec()).map_err(|_| corrupt("commit id not UTF-8", at))
+        }
+    }
+}
+
+/// Reads a chunk's events in order.
+pub(crate) fn read_chunk(bytes: &[u8], sink: &mut dyn FnMut(Event)) -> Result<(), StoreError> {
+    let mut c = Cursor { bytes, at: 0 };
+    if c.byte()? != VERSION {
+        return Err(corrupt("unknown format version", 0));
+    }
+    let mut names: Vec<String> = Vec::new();
+    let name = |names: &Vec<String>, n: u64, at: usize| -> Result<String, StoreError> {
+        names.get(n as usize).cloned().ok_or_else(|| corrupt("unknown name", at))
+    };
+    while c.at < bytes.len() {
+        let at = c.at;
+        match c.byte()? {
+            NAME => {
+                let len = c.u64()? as usize;
+                let text = std::str::from_utf8(c.bytes(len)?).map_err(|_| corrupt("name not UTF-8", at))?;
+                names.push(text.to_string());
+            }
+            CHANGE => {
+                let repository = name(&names, c.u64()?, at)?;
+                let sha = c.commit()?;
+                let author = name(&names, c.u64()?, at)?;
+                let authored_at = c.i64()?;
+                let committed_at = authored_at.wrapping_add(c.i64()?);
+                let merged_at = committed_at.wrapping_add(c.i64()?);
+                sink(Event::Change(Change { sha, repository, author, authored_at, committed_at, merged_at }));
+            }
+            DEPLOYMENT => {
+                let id = c.i64()?;
+                let repository = name(&names, c.u64()?, at)?;
+                let service = name(&names, c.u64()?, at)?;
+                let environment = name(&names, c.u64()?, at)?;
+                let started_at = c.i64()?;
+                let finished_at = started_at.wrapping_add(c.i64()?);
+                let status = if c.byte()? == 1 { Status::Success } else { Status::Failure };
+                let n = c.u64()? as usize;
+                let mut commits = Vec::with_capacity(n.min(1 << 16));
+                for _ in 0..n {
+                    commits.push(c.commit()?);
+                }
+                let rollback_of = c.option()?;
+                let fixes = c.option()?;
+                sink(Event::Deployment(Deployment {
+                    id,
+                    repository,
+                    service,
+                    environment,
+                    started_at,
+                    finished_at,
+                    status,
+                    commits,
+                    rollback_of,
+                    fixes,
+                }));
+            }
+            INCIDENT => {
+                let id = c.i64()?;
+                let service = name(&names, c.u64()?, at)?;
+                let opened_at = c.i64()?;
+                let resolved_at = c.option()?;
+                let caused_by_deployment = c.option()?;
+                sink(Event::Incident(Incident { id, service, opened_at, resolved_at, caused_by_deployment }));
+            }
+            _ => return Err(corrupt("unknown record", at)),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn events() -> Vec<Event> {
+        vec![
+            Event::Change(Change {
+                sha: "0123456789abcdef0123456789abcdef01234567".into(),
+                repository: "example/api".into(),
+                author: "ana".into(),
+                authored_at: 1_709_550_000,
+                committed_at: 1_709_550_060,
+                merged_at: 1_709_560_000,
+            }),
+            Event::Change(Change {
+                sha: "Not-Hex".into(),
+                repository: "example/api".into(),
+                author: "renovate[bot]".into(),
+                authored_at: -5,
+                committed_at: i64::MAX,
+                merged_at: i64::MIN,
+            }),
+            Event::Deployment(Deployment {
+                id: -3,
+                repository: "example/api".into(),
+                service: "api".into(),
+                environment: "production".into(),
+                started_at: 100,
+                finished_at: 50,
+                status: Status::Failure,
+                commits: vec!["abc".into(), "ab".into(), String::new()],
+                rollback_of: Some(2),
+                fixes: None,
+            }),
+            Event::Incident(Incident {
+                id: 9,
+                service: "api".into(),
+                opened_at: 7,
+                resolved_at: None,
+                caused_by_deployment: Some(-3),
+            }),
+        ]
+    }
+
+    #[test]
+    fn events_come_back_as_written() {
+        let mut writer = LogWriter::default();
+        events().iter().for_each(|e| writer.event(e));
+        let chunks = writer.finish();
+        assert_eq!(chunks.len(), 1);
+        assert_eq!(chunks[0].0, 4);
+        let mut back = Vec::new();
+        read_chunk(&chunks[0].1, &mut |e| back.push(e)).unwrap();
+        assert_eq!(back, events());
+    }
+
+    #[test]
+    fn a_damaged_chunk_is_an_error_not_a_panic() {
+        let mut writer = LogWriter::default();
+        events().iter().for_each(|e| writer.event(e));
+        let chunk = writer.finish().remove(0).1;
+        for cut in 0..chunk.len() {
+            let _ = read_chunk(&chunk[..cut], &mut |_| {});
+        }
+        let mut flipped = chunk.clone();
+        flipped[0] = 99;
+        assert!(read_chunk(&flipped, &mut |_| {}).is_err());
+        assert!(read_chunk(&chunk[..chunk.len() - 1], &mut |_| {}).is_err());
+    }
+}

@@ -1,0 +1,253 @@
+//! `kiosque dora`: back-fill delivery events from the bulk format, and print the DORA
+//! report as a table, JSON or the reference CSV.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Subcommand, ValueEnum};
+use kiosque_delivery::{write_csv, Bucket, CsvColumns, HistoryConfig, Ownership, Report, Row, Window};
+use kiosque_delivery_store::{Recorder, StoreError};
+
+/// Bad input lines were reported (the good ones were imported).
+const EXIT_BAD_INPUT: u8 = 1;
+/// The command was used wrongly (a missing file, an unknown service).
+const EXIT_USAGE: u8 = 2;
+
+#[derive(Subcommand)]
+pub enum DoraCommand {
+    /// Back-fills changes.jsonl, deployments.jsonl and incidents.jsonl from DIR (and the
+    /// ownership of services from DIR/services.csv when present). Bad lines are reported as
+    /// file:line:col and skipped; exit status 1 if there were any.
+    Import {
+        /// A directory holding the files of the bulk format.
+        dir: PathBuf,
+        /// sqlite://FILE (default: sqlite://kiosque.db) or postgres://USER@HOST/DB.
+        #[arg(long, env = "KIOSQUE_DATABASE_URL")]
+        database: Option<String>,
+        /// An environment whose deployments count as production (repeat for several).
+        #[arg(long = "production-environment", default_value = "production")]
+        production_environments: Vec<String>,
+    },
+    /// Prints the DORA figures of the organisation, every team and every service (or of
+    /// one service or team), for the window and each ISO week of it.
+    Report {
+        #[arg(long, conflicts_with = "team")]
+        service: Option<String>,
+        #[arg(long)]
+        team: Option<String>,
+        /// Last day of the window, YYYY-MM-DD (default: the day of the latest deployment).
+        #[arg(long)]
+        end: Option<String>,
+        #[arg(long, default_value_t = 90)]
+        days: u32,
+        /// table (window rows only), json or csv (the reference computation's columns).
+        #[arg(long, value_enum, default_value = "table")]
+        format: ReportFormat,
+        /// sqlite://FILE (default: sqlite://kiosque.db) or postgres://USER@HOST/DB.
+        #[arg(long, env = "KIOSQUE_DATABASE_URL")]
+        database: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+/// Runs a `dora` command; `database_url` is the configured database, used when the command
+/// names none. An `Err` is a database that cannot be used (exit status 3).
+pub fn run(command: DoraCommand, database_url: &str) -> Result<ExitCode, String> {
+    match command {
+        DoraCommand::Import { dir, database, production_environments } => {
+            import(&dir, database.as_deref().unwrap_or(database_url), production_environments)
+        }
+        DoraCommand::Report { service, team, end, days, format, database } => {
+            let mut window = Window { end: None, days };
+            if let Some(end) = end {
+                match end.parse() {
+                    Ok(end) => window.end = Some(end),
+                    Err(e) => return Ok(usage(&format!("--end: {e}"))),
+                }
+            }
+            report(database.as_deref().unwrap_or(database_url), service, team, window, format)
+        }
+    }
+}
+
+fn usage(message: &str) -> ExitCode {
+    eprintln!("kiosque: {message}");
+    ExitCode::from(EXIT_USAGE)
+}
+
+fn open_file(path: &Path) -> Result<Option<BufReader<File>>, String> {
+    match File::open(path) {
+        Ok(file) => Ok(Some(BufReader::with_capacity(1 << 20, file))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+fn import(dir: &Path, database_url: &str, production_environments: Vec<String>) -> Result<ExitCode, String> {
+    if !dir.is_dir() {
+        return Ok(usage(&format!("{} is not a directory", dir.display())));
+    }
+    let names = ["changes.jsonl", "deployments.jsonl", "incidents.jsonl"];
+    let mut files = Vec::new();
+    for name in names {
+        match open_file(&dir.join(name)) {
+            Ok(file) => files.push(file),
+            Err(message) => return Ok(usage(&message)),
+        }
+    }
+    if files.iter().all(Option::is_none) {
+        return Ok(usage(&format!("{} holds none of {}", dir.display(), names.join(", "))));
+    }
+    let services_path = dir.join("services.csv");
+    let ownership = match open_file(&services_path) {
+        Ok(Some(file)) => match Ownership::read_csv(file, &services_path.display().to_string()) {
+            Ok(ownership) => Some(ownership),
+            Err(e) => {
+                eprintln!("{e}");
+                return Ok(ExitCode::from(EXIT_BAD_INPUT));
+            }
+        },
+        Ok(None) => None,
+        Err(message) => return Ok(usage(&message)),
+    };
+    let store = kiosque_delivery_store::open(database_url).map_err(|e| e.to_string())?;
+    let mut recorder =
+        Recorder::open(Arc::from(store), HistoryConfig { production_environments }).map_err(|e| e.to_string())?;
+    let mut files = files.into_iter();
+    let mut next = |name: &'static str| files.next().flatten().map(|file| (file, name));
+    let (changes, deployments, incidents) = (next(names[0]), next(names[1]), next(names[2]));
+    let mut stderr = std::io::stderr().lock();
+    let mut bad_line = |e: kiosque_delivery::ReadError| {
+        let _ = writeln!(stderr, "{}/{e}", dir.display());
+    };
+    let imported =
+        recorder.import(changes, deployments, incidents, ownership, &mut bad_line).map_err(|e| e.to_string())?;
+    let (c, d, i) = (imported.changes, imported.deployments, imported.incidents);
+    eprintln!(
+        "imported {} changes, {} deployments, {} incidents ({} replaced, {} unchanged){}",
+        c.added,
+        d.added,
+        i.added,
+        c.replaced + d.replaced + i.replaced,
+        c.unchanged + d.unchanged + i.unchanged,
+        if imported.bad_lines > 0 { format!("; {} bad lines skipped", imported.bad_lines) } else { String::new() }
+    );
+    Ok(if imported.bad_lines > 0 { ExitCode::from(EXIT_BAD_INPUT) } else { ExitCode::SUCCESS })
+}
+
+fn report(
+    database_url: &str,
+    service: Option<String>,
+    team: Option<String>,
+    window: Window,
+    format: ReportFormat,
+) -> Result<ExitCode, String> {
+    let store = kiosque_delivery_store::open(database_url).map_err(|e| e.to_string())?;
+    let ownership = store.ownership().map_err(|e| e.to_string())?;
+    if ownership.services().next().is_none() {
+        return Ok(usage("no service has an owner yet: import a directory with a services.csv first"));
+    }
+    if let Some(s) = &service {
+        if ownership.team_of(s).is_none() {
+            return Ok(usage(&format!("unknown service {s:?}")));
+        }
+    }
+    if let Some(t) = &team {
+        if !ownership.teams().contains(t.as_str()) {
+            return Ok(usage(&format!("unknown team {t:?}")));
+        }
+    }
+    let mut report = match kiosque_delivery_store::report(store.as_ref(), &ownership, window) {
+        Ok(report) => report,
+        Err(StoreError::Report(message)) => return Ok(usage(&message)),
+        Err(e) => return Err(e.to_string()),
+    };
+    report.rows.retain(|r| match (&service, &team) {
+        (Some(s), _) => r.scope == kiosque_delivery::Scope::Service && &r.entity == s,
+        (_, Some(t)) => r.scope == kiosque_delivery::Scope::Team && &r.entity == t,
+        _ => true,
+    });
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let written = match format {
+        ReportFormat::Csv => write_csv(&report, CsvColumns::Reference, &mut out),
+        ReportFormat::Json => write_json(&report, &mut out),
+        ReportFormat::Table => write_table(&report, &mut out),
+    };
+    written.and_then(|()| out.flush()).map_err(|e| format!("writing the report: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_json(report: &Report, out: &mut impl Write) -> std::io::Result<()> {
+    let rows: Vec<serde_json::Value> = report.rows.iter().map(row_json).collect();
+    let body = serde_json::json!({
+        "start": report.start.to_string(),
+        "end": report.end.to_string(),
+        "days": report.days,
+        "rows": rows,
+    });
+    serde_json::to_writer_pretty(&mut *out, &body)?;
+    writeln!(out)
+}
+
+fn row_json(r: &Row) -> serde_json::Value {
+    serde_json::json!({
+        "level": r.scope.as_str(),
+        "entity": r.entity,
+        "team": r.team,
+        "bucket": r.bucket.to_string(),
+        "bucket_start": r.start.to_string(),
+        "bucket_end": r.end.to_string(),
+        "days": r.days,
+        "deployments": r.deployments,
+        "deployments_per_day": r.deployments_per_day,
+        "lead_time_changes": r.lead_time_changes,
+        "lead_time_median_hours": r.lead_time_median_hours,
+        "lead_time_p90_hours": r.lead_time_p90_hours,
+        "production_deployments": r.production_deployments,
+        "failed_deployments": r.failed_deployments,
+        "change_failure_rate": r.change_failure_rate,
+        "recovered_deployments": r.recovered_deployments,
+        "recovery_median_hours": r.recovery_median_hours,
+        "rework_deployments": r.rework_deployments,
+        "rework_rate": r.rework_rate,
+        "incidents": r.incidents,
+        "resolved_incidents": r.resolved_incidents,
+        "incident_recovery_median_hours": r.incident_recovery_median_hours,
+    })
+}
+
+fn write_table(report: &Report, out: &mut impl Write) -> std::io::Result<()> {
+    let figure = |v: Option<f64>, digits: usize| v.map_or("-".to_string(), |v| format!("{v:.digits$}"));
+    let percent = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{:.1} %", v * 100.0));
+    writeln!(out, "{} to {} ({} days); weekly rows: --format csv or json", report.start, report.end, report.days)?;
+    writeln!(
+        out,
+        "{:<12} {:<28} {:>8} {:>9} {:>11} {:>11} {:>9} {:>11} {:>9}",
+        "level", "entity", "deploys", "per day", "lead med h", "lead p90 h", "CFR", "recovery h", "rework"
+    )?;
+    for r in report.rows.iter().filter(|r| r.bucket == Bucket::Window) {
+        writeln!(
+            out,
+            "{:<12} {:<28} {:>8} {:>9.2} {:>11} {:>11} {:>9} {:>11} {:>9}",
+            r.scope.as_str(),
+            r.entity,
+            r.deployments,
+            r.deployments_per_day,
+            figure(r.lead_time_median_hours, 1),
+            figure(r.lead_time_p90_hours, 1),
+            percent(r.change_failure_rate),
+            figure(r.recovery_median_hours, 2),
+            percent(r.rework_rate),
+        )?;
+    }
+    Ok(())
+}
