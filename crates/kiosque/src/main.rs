@@ -291,13 +291,14 @@ fn serve(config: Config, args: ServeArgs) -> Result<ExitCode, String> {
     let release = Box::new(memory::release_free_memory);
     let state = kiosque_server::AppState::with_memory_release(store, auth, scan_options(&config), release);
     let url = args.database.database.clone().unwrap_or_else(|| config.database.url.clone());
-    let delivery = delivery_routes(&url, &state)?;
+    let (delivery_public, delivery_api) = delivery_routes(&url, &state)?;
     let options = kiosque_server::ServeOptions {
         listen,
         refresh_interval: Duration::from_secs(args.refresh_interval.unwrap_or(config.catalog.refresh_interval_seconds)),
         reload_interval: Duration::from_secs(config.catalog.reload_interval_seconds.max(1)),
         news_dir,
-        capabilities: vec![delivery],
+        capabilities: vec![delivery_public],
+        capability_apis: vec![("delivery".to_string(), delivery_api)],
     };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(kiosque_server::serve(state, options)).map_err(|e| format!("cannot serve on {listen}: {e}"))?;
@@ -306,7 +307,9 @@ fn serve(config: Config, args: ServeArgs) -> Result<ExitCode, String> {
 
 /// The delivery capability's routes (webhooks, events, reports), its events
 /// mapped to catalog services by their repository annotations.
-fn delivery_routes(url: &str, state: &Arc<kiosque_server::AppState>) -> Result<axum::Router, String> {
+/// Returns the routes that authenticate themselves (webhooks, by signature)
+/// and those that go behind the API's token (events, reports).
+fn delivery_routes(url: &str, state: &Arc<kiosque_server::AppState>) -> Result<(axum::Router, axum::Router), String> {
     use kiosque_delivery::{HistoryConfig, Ownership};
     use kiosque_delivery_api::{DeliveryConfig, DeliveryState};
     let store = kiosque_delivery_store::open(url).map_err(|e| e.to_string())?;
@@ -345,9 +348,48 @@ fn delivery_routes(url: &str, state: &Arc<kiosque_server::AppState>) -> Result<a
             })
             .collect()
     });
-    let delivery = DeliveryState::new(recorder, config, service_of, ownership_of);
+    let delivery = Arc::new(DeliveryState::new(recorder, config, service_of, ownership_of));
     kiosque_server::api::add_openapi_fragment(kiosque_delivery_api::OPENAPI);
-    Ok(kiosque_delivery_api::router(Arc::new(delivery)))
+    let gauges = delivery.clone();
+    state.add_metrics_source(Box::new(move || delivery_gauges(&gauges)));
+    Ok((kiosque_delivery_api::webhook_router(delivery.clone()), kiosque_delivery_api::api_router(delivery)))
+}
+
+/// Each service's DORA figures over the last 90 days as gauges, for
+/// dashboards and alerts. Figures without a value (no deployment, nothing
+/// failed) have no sample rather than a false zero.
+fn delivery_gauges(delivery: &kiosque_delivery_api::DeliveryState) -> String {
+    let Ok(rows) = delivery.service_figures() else { return String::new() };
+    type Figure = fn(&kiosque_delivery::Row) -> Option<f64>;
+    let gauges: [(&str, &str, Figure); 5] = [
+        ("kiosque_dora_deployments_per_day", "Successful production deployments per day, last 90 days.", |r| {
+            Some(r.deployments_per_day)
+        }),
+        ("kiosque_dora_lead_time_median_hours", "Median lead time for changes, hours, last 90 days.", |r| {
+            r.lead_time_median_hours
+        }),
+        ("kiosque_dora_change_failure_rate", "Share of production deployments that failed, last 90 days.", |r| {
+            r.change_failure_rate
+        }),
+        ("kiosque_dora_recovery_median_hours", "Median failed deployment recovery time, hours, last 90 days.", |r| {
+            r.recovery_median_hours
+        }),
+        ("kiosque_dora_rework_rate", "Share of production deployments that fixed a failure, last 90 days.", |r| {
+            r.rework_rate
+        }),
+    ];
+    let label = |text: &str| text.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n");
+    let mut out = String::new();
+    for (name, help, value) in gauges {
+        out.push_str(&format!("# TYPE {name} gauge\n# HELP {name} {help}\n"));
+        for row in &rows {
+            if let Some(v) = value(row) {
+                let team = row.team.as_deref().unwrap_or("");
+                out.push_str(&format!("{name}{{service=\"{}\",team=\"{}\"}} {v}\n", label(&row.entity), label(team)));
+            }
+        }
+    }
+    out
 }
 
 /// The name part of an entity reference (`kind:namespace/name`).

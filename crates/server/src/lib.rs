@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use refresh::{refresh, validate, RefreshReport};
-pub use state::{AppState, AuthConfig};
+pub use state::{AppState, AuthConfig, MetricsSource};
 
 /// How the server runs.
 #[derive(Debug, Clone)]
@@ -30,8 +30,11 @@ pub struct ServeOptions {
     /// The folder of "What's new" announcements, if any.
     pub news_dir: Option<std::path::PathBuf>,
     /// Routes of other capabilities (with their own state), served beside
-    /// the catalog's: they authenticate their own requests.
+    /// the catalog's: they authenticate their own requests (webhooks, pages).
     pub capabilities: Vec<axum::Router>,
+    /// Other capabilities' API routes, nested under `/api/{prefix}` behind
+    /// the catalog API's authentication.
+    pub capability_apis: Vec<(String, axum::Router)>,
 }
 
 /// Serves until Ctrl-C or SIGTERM, then finishes in-flight requests.
@@ -47,7 +50,7 @@ pub async fn serve(state: Arc<AppState>, options: ServeOptions) -> std::io::Resu
     }
     tokio::spawn(portal::warm_up(state.clone()));
     let background = tokio::spawn(background_loop(state.clone(), options.clone()));
-    let mut app = api::router(state);
+    let mut app = api::router_with(state, options.capability_apis.clone());
     for routes in options.capabilities.iter().cloned() {
         app = app.merge(routes);
     }

@@ -38,7 +38,12 @@ pub struct AppState {
     release_memory: Option<Box<dyn Fn() + Send + Sync>>,
     /// The generation of the last read-model image saved; held while saving.
     saved_image: std::sync::Mutex<u64>,
+    /// Other capabilities' metrics, as OpenMetrics text samples.
+    metrics_sources: std::sync::Mutex<Vec<MetricsSource>>,
 }
+
+/// Writes a capability's samples (OpenMetrics text, without `# EOF`).
+pub type MetricsSource = Box<dyn Fn() -> String + Send + Sync>;
 
 impl AppState {
     pub fn new(store: Arc<dyn CatalogStore>, auth: AuthConfig, scan: ScanOptions) -> Arc<AppState> {
@@ -53,6 +58,7 @@ impl AppState {
             ready: std::sync::atomic::AtomicBool::new(false),
             release_memory: None,
             saved_image: std::sync::Mutex::new(0),
+            metrics_sources: std::sync::Mutex::new(Vec::new()),
         })
     }
 
@@ -70,6 +76,15 @@ impl AppState {
             state.release_memory = Some(release_memory);
         }
         state
+    }
+
+    /// Adds a capability's samples to `/metrics`.
+    pub fn add_metrics_source(&self, source: MetricsSource) {
+        self.metrics_sources.lock().unwrap_or_else(|p| p.into_inner()).push(source);
+    }
+
+    pub(crate) fn extra_metrics(&self) -> String {
+        self.metrics_sources.lock().unwrap_or_else(|p| p.into_inner()).iter().map(|source| source()).collect()
     }
 
     /// The catalog being served: a cheap handle on an immutable snapshot.

@@ -24,6 +24,13 @@ const OPENAPI: &str = include_str!("../../openapi.json");
 
 /// Every route of the server.
 pub fn router(state: Arc<AppState>) -> Router {
+    router_with(state, Vec::new())
+}
+
+/// Every route of the server, with other capabilities' API routes (their
+/// state applied) nested under `/api/{prefix}`, behind the same
+/// authentication as the catalog's.
+pub fn router_with(state: Arc<AppState>, apis: Vec<(String, Router)>) -> Router {
     let catalog = Router::new()
         .route("/entities", get(catalog::list_entities))
         .route("/entities/by-query", get(catalog::query_entities))
@@ -42,9 +49,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/diagnostics", get(kiosque::diagnostics))
         .route("/refresh", post(kiosque::refresh))
         .route("/status", get(kiosque::status));
-    let api = Router::new()
-        .nest("/catalog", catalog)
-        .nest("/kiosque/catalog", kiosque)
+    let mut api = Router::new().nest("/catalog", catalog).nest("/kiosque/catalog", kiosque);
+    for (prefix, routes) in apis {
+        api = api.nest_service(&format!("/{prefix}"), routes);
+    }
+    let api = api
         .route("/openapi.json", get(openapi))
         .fallback(api_not_found)
         .layer(middleware::from_fn_with_state(state.clone(), authorize));
@@ -119,12 +128,19 @@ async fn readyz(State(state): State<Arc<AppState>>) -> Response {
 }
 
 async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+    let mut text = state.metrics.encode();
+    // Other capabilities' samples (they may read their store: off the async threads).
+    let extra = tokio::task::spawn_blocking(move || state.extra_metrics()).await.unwrap_or_default();
+    if !extra.is_empty() {
+        let end = text.rfind("# EOF").unwrap_or(text.len());
+        text.insert_str(end, &extra);
+    }
     (
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
         )],
-        state.metrics.encode(),
+        text,
     )
         .into_response()
 }
