@@ -23,6 +23,7 @@ pub(crate) const SQLITE: &[Migration] = &[
     Migration { component: "catalog", version: 1, sql: include_str!("../migrations/sqlite/0001_catalog.sql") },
     Migration { component: "catalog", version: 2, sql: include_str!("../migrations/sqlite/0002_read_model.sql") },
     Migration { component: "catalog", version: 3, sql: include_str!("../migrations/sqlite/0003_changed_at.sql") },
+    Migration { component: "catalog", version: 4, sql: include_str!("../migrations/sqlite/0004_nothing.sql") },
 ];
 
 #[cfg(feature = "postgres")]
@@ -30,4 +31,9 @@ pub(crate) const POSTGRES: &[Migration] = &[
     Migration { component: "catalog", version: 1, sql: include_str!("../migrations/postgres/0001_catalog.sql") },
     Migration { component: "catalog", version: 2, sql: include_str!("../migrations/postgres/0002_read_model.sql") },
     Migration { component: "catalog", version: 3, sql: include_str!("../migrations/postgres/0003_changed_at.sql") },
+    Migration {
+        component: "catalog",
+        version: 4,
+        sql: include_str!("../migrations/postgres/0004_read_model_chunks.sql"),
+    },
 ];

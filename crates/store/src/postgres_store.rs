@@ -430,6 +430,66 @@ fn conflict_of(row: &Row) -> Result<Conflict, StoreError> {
     Ok(Conflict { entity_ref: row.try_get(0)?, winner_file: row.try_get(1)?, loser_file: row.try_get(2)? })
 }
 
+/// Bytes per stored chunk of a read-model image.
+const IMAGE_CHUNK: usize = 1 << 20;
+
+/// Collects an image in chunks as it is written.
+struct ChunkSink {
+    chunks: Vec<Vec<u8>>,
+    current: Vec<u8>,
+}
+
+impl ChunkSink {
+    fn finish(mut self) -> Vec<Vec<u8>> {
+        if !self.current.is_empty() {
+            self.chunks.push(self.current);
+        }
+        self.chunks
+    }
+}
+
+impl io::Write for ChunkSink {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let room = IMAGE_CHUNK - self.current.len();
+        let taken = bytes.len().min(room);
+        self.current.extend_from_slice(&bytes[..taken]);
+        if self.current.len() == IMAGE_CHUNK {
+            let full = std::mem::replace(&mut self.current, Vec::with_capacity(IMAGE_CHUNK));
+            self.chunks.push(full);
+        }
+        Ok(taken)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Reads stored chunks back as one stream.
+struct Chunks {
+    chunks: Vec<Vec<u8>>,
+    at: usize,
+    offset: usize,
+}
+
+impl Read for Chunks {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while let Some(chunk) = self.chunks.get(self.at) {
+            if self.offset < chunk.len() {
+                let n = out.len().min(chunk.len() - self.offset);
+                out[..n].copy_from_slice(&chunk[self.offset..self.offset + n]);
+                self.offset += n;
+                return Ok(n);
+            }
+            // A chunk read is freed at once.
+            self.chunks[self.at] = Vec::new();
+            self.at += 1;
+            self.offset = 0;
+        }
+        Ok(0)
+    }
+}
+
 fn read_problems(tx: &mut Transaction<'_>) -> Result<(Vec<Conflict>, Vec<Diagnostic>), StoreError> {
     let mut conflicts = Vec::new();
     let mut rows = stream(tx, SELECT_CONFLICTS)?;
@@ -571,19 +631,26 @@ impl CatalogStore for PostgresStore {
     fn read_model_image(&self, generation: u64) -> Result<Option<Box<dyn Read + Send>>, StoreError> {
         let generation = i64::try_from(generation).unwrap_or(i64::MAX);
         self.with_client(|client| {
-            let row = client.query_opt("SELECT image FROM catalog_read_model WHERE generation = $1", &[&generation])?;
-            Ok(match row {
-                Some(row) => {
-                    Some(Box::new(std::io::Cursor::new(row.try_get::<_, Vec<u8>>(0)?)) as Box<dyn Read + Send>)
+            let mut tx = client.build_transaction().read_only(true).start()?;
+            let mut chunks: Vec<Vec<u8>> = Vec::new();
+            {
+                let mut rows = tx.query_raw(
+                    "SELECT chunk FROM catalog_read_model WHERE generation = $1 ORDER BY seq",
+                    [&generation as &(dyn ToSql + Sync)],
+                )?;
+                while let Some(row) = rows.next()? {
+                    chunks.push(row.try_get(0)?);
                 }
-                None => None,
-            })
+            }
+            tx.commit()?;
+            Ok((!chunks.is_empty()).then(|| Box::new(Chunks { chunks, at: 0, offset: 0 }) as Box<dyn Read + Send>))
         })
     }
 
     fn save_read_model_image(&self, generation: u64, write: &mut ImageWriter<'_>) -> Result<(), StoreError> {
-        let mut image = Vec::new();
-        write(&mut image).map_err(|e| StoreError::Query(format!("cannot write the read-model image: {e}")))?;
+        let mut sink = ChunkSink { chunks: Vec::new(), current: Vec::with_capacity(IMAGE_CHUNK) };
+        write(&mut sink).map_err(|e| StoreError::Query(format!("cannot write the read-model image: {e}")))?;
+        let chunks = sink.finish();
         let generation = i64::try_from(generation).unwrap_or(i64::MAX);
         self.with_client(|client| {
             // Replicas may save the same generation at once: the last one stays,
@@ -594,10 +661,10 @@ impl CatalogStore for PostgresStore {
                 tx.query_one("SELECT MAX(generation) FROM catalog_read_model", &[])?.try_get(0)?;
             if newest.is_none_or(|n| n < generation) {
                 tx.execute("DELETE FROM catalog_read_model", &[])?;
-                tx.execute(
-                    "INSERT INTO catalog_read_model (generation, image) VALUES ($1, $2)",
-                    &[&generation, &image],
-                )?;
+                let insert = tx.prepare("INSERT INTO catalog_read_model (generation, seq, chunk) VALUES ($1, $2, $3)")?;
+                for (seq, chunk) in chunks.iter().enumerate() {
+                    tx.execute(&insert, &[&generation, &(seq as i32), chunk])?;
+                }
             }
             tx.commit()?;
             Ok(())

@@ -198,6 +198,14 @@ fn problems_and_read_model_images_follow_the_generation(store: &dyn CatalogStore
     let loaded = Catalog::read_image(image.as_slice(), generation).unwrap();
     assert_eq!(loaded.len(), 1);
     assert_eq!(loaded.by_ref_text("component:web").unwrap().file_key, "file:/a.yaml");
+
+    // A large image comes back byte for byte (stores may keep it in pieces).
+    let large: Vec<u8> = (0..2_500_000u32).map(|i| (i % 251) as u8).collect();
+    store.save_read_model_image(generation + 1, &mut |out| out.write_all(&large)).unwrap();
+    let mut back = Vec::new();
+    store.read_model_image(generation + 1).unwrap().expect("saved image").read_to_end(&mut back).unwrap();
+    assert!(back == large, "{} bytes back of {}", back.len(), large.len());
+    assert!(store.read_model_image(generation).unwrap().is_none(), "only the newest image is kept");
 }
 
 fn entities_record_when_their_content_last_changed(store: &dyn CatalogStore) {
