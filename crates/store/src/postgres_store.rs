@@ -433,29 +433,35 @@ fn conflict_of(row: &Row) -> Result<Conflict, StoreError> {
 /// Bytes per stored chunk of a read-model image.
 const IMAGE_CHUNK: usize = 1 << 20;
 
-/// Collects an image in chunks as it is written.
-struct ChunkSink {
-    chunks: Vec<Vec<u8>>,
+/// Sends an image to the database a chunk at a time, as it is written.
+struct ChunkSink<'a, 't> {
+    tx: &'a mut Transaction<'t>,
+    insert: postgres::Statement,
+    generation: i64,
+    seq: i32,
     current: Vec<u8>,
 }
 
-impl ChunkSink {
-    fn finish(mut self) -> Vec<Vec<u8>> {
-        if !self.current.is_empty() {
-            self.chunks.push(self.current);
+impl ChunkSink<'_, '_> {
+    /// Stores the chunk being filled, if it holds anything.
+    fn send(&mut self) -> io::Result<()> {
+        if self.current.is_empty() {
+            return Ok(());
         }
-        self.chunks
+        self.tx.execute(&self.insert, &[&self.generation, &self.seq, &self.current]).map_err(io::Error::other)?;
+        self.seq += 1;
+        self.current.clear();
+        Ok(())
     }
 }
 
-impl io::Write for ChunkSink {
+impl io::Write for ChunkSink<'_, '_> {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
         let room = IMAGE_CHUNK - self.current.len();
         let taken = bytes.len().min(room);
         self.current.extend_from_slice(&bytes[..taken]);
         if self.current.len() == IMAGE_CHUNK {
-            let full = std::mem::replace(&mut self.current, Vec::with_capacity(IMAGE_CHUNK));
-            self.chunks.push(full);
+            self.send()?;
         }
         Ok(taken)
     }
@@ -648,9 +654,6 @@ impl CatalogStore for PostgresStore {
     }
 
     fn save_read_model_image(&self, generation: u64, write: &mut ImageWriter<'_>) -> Result<(), StoreError> {
-        let mut sink = ChunkSink { chunks: Vec::new(), current: Vec::with_capacity(IMAGE_CHUNK) };
-        write(&mut sink).map_err(|e| StoreError::Query(format!("cannot write the read-model image: {e}")))?;
-        let chunks = sink.finish();
         let generation = i64::try_from(generation).unwrap_or(i64::MAX);
         self.with_client(|client| {
             // Replicas may save the same generation at once: the last one stays,
@@ -659,13 +662,18 @@ impl CatalogStore for PostgresStore {
             tx.execute("LOCK TABLE catalog_read_model IN EXCLUSIVE MODE", &[])?;
             let newest: Option<i64> =
                 tx.query_one("SELECT MAX(generation) FROM catalog_read_model", &[])?.try_get(0)?;
-            if newest.is_none_or(|n| n < generation) {
-                tx.execute("DELETE FROM catalog_read_model", &[])?;
-                let insert = tx.prepare("INSERT INTO catalog_read_model (generation, seq, chunk) VALUES ($1, $2, $3)")?;
-                for (seq, chunk) in chunks.iter().enumerate() {
-                    tx.execute(&insert, &[&generation, &(seq as i32), chunk])?;
-                }
+            if newest.is_some_and(|n| n >= generation) {
+                return Ok(());
             }
+            tx.execute("DELETE FROM catalog_read_model", &[])?;
+            // Each megabyte is sent as soon as it is written: the image is never
+            // held whole beside the read model.
+            let insert = tx.prepare("INSERT INTO catalog_read_model (generation, seq, chunk) VALUES ($1, $2, $3)")?;
+            let mut sink =
+                ChunkSink { tx: &mut tx, insert, generation, seq: 0, current: Vec::with_capacity(IMAGE_CHUNK) };
+            write(&mut sink)
+                .and_then(|()| sink.send())
+                .map_err(|e| StoreError::Query(format!("cannot save the read-model image: {e}")))?;
             tx.commit()?;
             Ok(())
         })
