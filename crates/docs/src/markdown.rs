@@ -252,7 +252,8 @@ impl<'c> Writer<'c> {
                 self.out.push_str(&format!("<blockquote{class}>\n"));
             }
             Tag::CodeBlock(kind) => {
-                self.out.push_str("<pre class=\"k-code\"><code");
+                // Scrolls sideways when long: focusable so the keyboard can scroll it.
+                self.out.push_str("<pre class=\"k-code\" tabindex=\"0\"><code");
                 if let CodeBlockKind::Fenced(info) = kind {
                     let lang: String = info
                         .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
@@ -473,7 +474,7 @@ impl<'c> Writer<'c> {
             self.out.push_str("<br>\n");
             return end;
         }
-        self.out.push_str("<pre class=\"k-raw-html\"><code>");
+        self.out.push_str("<pre class=\"k-raw-html\" tabindex=\"0\"><code>");
         escape_into(&mut self.out, &raw);
         self.out.push_str("</code></pre>\n");
         end
@@ -591,7 +592,7 @@ mod tests {
         let page = render("<div onclick=\"x()\">hi</div>\n\ntext <b>bold</b> line<br>break <!-- hidden -->\n\n<!-- a comment block -->\n");
         assert_eq!(
             page.html,
-            "<pre class=\"k-raw-html\"><code>&lt;div onclick=&quot;x()&quot;&gt;hi&lt;/div&gt;\n</code></pre>\n\
+            "<pre class=\"k-raw-html\" tabindex=\"0\"><code>&lt;div onclick=&quot;x()&quot;&gt;hi&lt;/div&gt;\n</code></pre>\n\
              <p>text &lt;b&gt;bold&lt;/b&gt; line<br>break </p>\n"
         );
     }
@@ -601,7 +602,9 @@ mod tests {
         let page = render("---\ntitle: Hidden\n---\n# Title\n\nSome **bold** `code`.\n\n```sh\nmake run\n```\n");
         assert_eq!(page.text, "Title\nSome bold code.\nmake run\n\n");
         assert!(!page.html.contains("Hidden"));
-        assert!(page.html.contains("<pre class=\"k-code\"><code data-lang=\"sh\">make run\n</code></pre>"));
+        assert!(page
+            .html
+            .contains("<pre class=\"k-code\" tabindex=\"0\"><code data-lang=\"sh\">make run\n</code></pre>"));
     }
 
     #[test]

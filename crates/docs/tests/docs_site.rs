@@ -74,7 +74,7 @@ fn payments_service_docs() {
     let ids: Vec<&str> = architecture.toc.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["architecture", "the-transfer-saga", "fraud-check"]);
     assert!(architecture.html.contains(&format!("<a href=\"{base}\">getting started</a>")));
-    assert!(architecture.html.contains("<pre class=\"k-code\"><code data-lang=\"text\">"));
+    assert!(architecture.html.contains("<pre class=\"k-code\" tabindex=\"0\"><code data-lang=\"text\">"));
 
     let nav = render_nav(site.nav(), Some("architecture.md"), base, &EnglishLabels);
     assert!(nav.contains(&format!(

@@ -317,7 +317,10 @@ fn media_type(out: &mut String, media: &MediaType, w: &Words) {
 
 fn example_block(out: &mut String, example: &str, w: &Words) {
     // <details> folds the example away without any script.
-    out.push_str(&format!("<details class=\"k-api-example\"><summary>{}</summary><pre><code>", w.example));
+    out.push_str(&format!(
+        "<details class=\"k-api-example\"><summary>{}</summary><pre tabindex=\"0\"><code>",
+        w.example
+    ));
     escape_into(out, example);
     out.push_str("</code></pre></details>\n");
 }

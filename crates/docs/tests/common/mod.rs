@@ -62,6 +62,7 @@ const ATTRIBUTES: &[&str] = &[
     "scope",
     "src",
     "start",
+    "tabindex",
     "title",
     "type",
 ];
