@@ -10,7 +10,9 @@
 //! - `POST /api/delivery/events`: changes, deployments and incidents in the bulk format's
 //!   fields;
 //! - `GET /api/delivery/report?service=&team=&end=&days=`;
-//! - `GET /api/delivery/unmapped`.
+//! - `GET /api/delivery/unmapped`;
+//! - `GET /delivery`, `/delivery/teams/{team}`, `/delivery/services/{service}`: the
+//!   dashboards in the portal, rendered by `kiosque-portal` (see [`pages_router`]).
 //!
 //! A bad or missing signature is a 401 and stores nothing; malformed JSON a 400; a payload
 //! over 10 MB a 413; any event that carries nothing to record a 200 that says why, counted
@@ -19,6 +21,7 @@
 
 mod events;
 mod json;
+mod pages;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -36,6 +39,7 @@ use kiosque_delivery_store::{Recorded, Recorder, UnmappedEvent, WebhookDelivery}
 use serde_json::{json, Value};
 
 pub use kiosque_delivery::webhooks::WebhookConfig;
+pub use pages::pages_router;
 
 /// The OpenAPI description of these routes, to merge into the server's.
 pub const OPENAPI: &str = include_str!("../openapi.json");
@@ -59,6 +63,8 @@ pub struct DeliveryConfig {
 pub type ServiceOf = dyn Fn(&str) -> Option<String> + Send + Sync;
 /// The current ownership of services by teams (from the catalog).
 pub type OwnershipOf = dyn Fn() -> Ownership + Send + Sync;
+/// The served catalog, for the dashboards' titles and links.
+pub type CatalogOf = dyn Fn() -> Arc<kiosque_catalog::Catalog> + Send + Sync;
 
 /// What the routes share.
 pub struct DeliveryState {
@@ -66,6 +72,7 @@ pub struct DeliveryState {
     config: DeliveryConfig,
     service_of: Box<ServiceOf>,
     ownership_of: Box<OwnershipOf>,
+    catalog_of: Option<Box<CatalogOf>>,
     ignored: AtomicU64,
     received: AtomicU64,
 }
@@ -82,9 +89,32 @@ impl DeliveryState {
             config,
             service_of,
             ownership_of,
+            catalog_of: None,
             ignored: AtomicU64::new(0),
             received: AtomicU64::new(0),
         }
+    }
+
+    /// Gives the dashboards the served catalog: services and teams then show their
+    /// titles and link to their catalog pages.
+    pub fn with_catalog(mut self, catalog_of: Box<CatalogOf>) -> DeliveryState {
+        self.catalog_of = Some(catalog_of);
+        self
+    }
+
+    /// The ownership the dashboards show: the catalog's, or, while the catalog owns no
+    /// service, the one imported with the events (`services.csv`), as `kiosque dora
+    /// report` reads it.
+    fn dashboard_ownership(&self) -> Ownership {
+        let ownership = (self.ownership_of)();
+        if ownership.services().next().is_some() {
+            return ownership;
+        }
+        let store = Arc::clone(self.recorder().store());
+        store.ownership().unwrap_or_else(|e| {
+            tracing::error!("reading the imported ownership: {e}");
+            Ownership::new()
+        })
     }
 
     /// Webhook events accepted but carrying nothing to record (other event types, pushes to
@@ -118,7 +148,7 @@ impl DeliveryState {
 /// The webhook routes authenticate by signature; put the others behind the API's
 /// authentication if it has one (see [`webhook_router`] and [`api_router`]).
 pub fn router(state: Arc<DeliveryState>) -> Router {
-    webhook_router(Arc::clone(&state)).nest("/api/delivery", api_router(state))
+    webhook_router(Arc::clone(&state)).nest("/api/delivery", api_router(Arc::clone(&state))).merge(pages_router(state))
 }
 
 /// `POST /api/webhooks/github` and `POST /api/webhooks/gitlab`.

@@ -348,11 +348,19 @@ fn delivery_routes(url: &str, state: &Arc<kiosque_server::AppState>) -> Result<(
             })
             .collect()
     });
-    let delivery = Arc::new(DeliveryState::new(recorder, config, service_of, ownership_of));
+    let catalog = state.clone();
+    let delivery = Arc::new(
+        DeliveryState::new(recorder, config, service_of, ownership_of)
+            .with_catalog(Box::new(move || catalog.catalog())),
+    );
     kiosque_server::api::add_openapi_fragment(kiosque_delivery_api::OPENAPI);
     let gauges = delivery.clone();
     state.add_metrics_source(Box::new(move || delivery_gauges(&gauges)));
-    Ok((kiosque_delivery_api::webhook_router(delivery.clone()), kiosque_delivery_api::api_router(delivery)))
+    // Public: the webhooks (they check signatures) and the dashboards (pages,
+    // open like the catalog's).
+    let public = kiosque_delivery_api::webhook_router(delivery.clone())
+        .merge(kiosque_delivery_api::pages_router(delivery.clone()));
+    Ok((public, kiosque_delivery_api::api_router(delivery)))
 }
 
 /// Each service's DORA figures over the last 90 days as gauges, for

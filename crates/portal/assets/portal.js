@@ -21,7 +21,11 @@
   var timer = null;
   var pending = null;
   function refresh() {
-    var query = new URLSearchParams(new FormData(form)).toString();
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (value, key) {
+      if (String(value).trim() !== "") params.append(key, value);
+    });
+    var query = params.toString();
     var url = form.action + (query ? "?" + query : "");
     if (pending) pending.abort();
     pending = new AbortController();

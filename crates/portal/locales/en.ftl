@@ -217,3 +217,66 @@ news-all = All announcements
 home-teams-more = and { $count } more
 teams-map-partial = The map shows the { $shown } most connected of the { $count } teams that declare interactions.
 home-recent = Recently changed
+
+## Delivery
+dora-nav = Delivery
+dora-title = Delivery metrics
+dora-lead = The DORA keys of every service, team and of the whole organisation, from the changes, deployments and incidents recorded, with their performance level and their trend week by week.
+dora-team-title = Delivery of { $name }
+dora-service-title = Delivery of { $name }
+dora-breadcrumbs = Dashboards
+dora-catalog-page = Catalog page
+dora-owner = Owned by
+dora-window = From { $start } to { $end } ({ $days } days).
+dora-window-end = Last day
+dora-window-days = Days
+dora-window-apply = Show
+dora-figures = Figures over the window
+dora-deployment-frequency = Deployment frequency
+dora-lead-time = Lead time for changes
+dora-change-failure-rate = Change failure rate
+dora-recovery-time = Failed deployment recovery time
+dora-rework-rate = Rework rate
+dora-incident-recovery = Incident recovery time
+dora-level = DORA level:
+dora-level-elite = Elite
+dora-level-high = High
+dora-level-medium = Medium
+dora-level-low = Low
+dora-deployments-count = { $count ->
+    [0] No successful production deployment.
+    [one] One successful production deployment.
+   *[other] { $shown } successful production deployments.
+}
+dora-lead-detail = 90th percentile { $p90 }, over { $count } changes.
+dora-failed-detail = { $failed } failed of { $total } production deployments.
+dora-recovered-detail = { $recovered } of { $failed } failed deployments recovered.
+dora-rework-detail = { $rework } of { $total } production deployments fix a failure.
+dora-incidents-detail = { $incidents } incidents opened, { $resolved } resolved.
+dora-per-day = { $value } a day
+dora-per-week = { $value } a week
+dora-minutes = { $value } min
+dora-hours = { $value } h
+dora-days = { $value } days
+dora-no-figure = no figure
+dora-chart-title = { $metric }, week by week
+dora-teams = Teams
+dora-services = Services
+dora-team-services = Services of the team
+dora-col-team = Team
+dora-col-service = Service
+dora-weeks = Week by week
+dora-col-week = Week
+dora-col-deployments = Deployments
+dora-col-lead-median = Lead time, median
+dora-col-lead-p90 = Lead time, 90th percentile
+dora-col-failed = Failed
+dora-col-incidents = Incidents
+dora-levels-source = Levels as defined by the { $year } DORA report. "—": nothing in the window to compute the figure from.
+dora-no-services = No service has an owning team yet: declare owners in the catalog.
+dora-no-data = No deployment is recorded yet: send deployments through the webhooks or the events API, or import a history with kiosque dora import.
+dora-bad-window = This window cannot be shown: give a last day like 2024-03-31 and between 1 and 36,600 days.
+dora-back = Back to the delivery metrics
+entity-descriptor-cut = The descriptor is long: only its beginning is shown; the file has the rest.
+search-quick = Quick search
+entity-docs = Read the docs

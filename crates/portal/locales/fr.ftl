@@ -217,3 +217,66 @@ news-all = Toutes les annonces
 home-teams-more = et { $count } de plus
 teams-map-partial = La carte montre les { $shown } équipes les plus liées parmi les { $count } qui déclarent des interactions.
 home-recent = Modifié récemment
+
+## Delivery
+dora-nav = Livraison
+dora-title = Indicateurs de livraison
+dora-lead = Les indicateurs DORA de chaque service, de chaque équipe et de toute l’organisation, calculés à partir des changements, déploiements et incidents enregistrés, avec leur niveau de performance et leur évolution semaine après semaine.
+dora-team-title = Livraison de { $name }
+dora-service-title = Livraison de { $name }
+dora-breadcrumbs = Tableaux de bord
+dora-catalog-page = Fiche du catalogue
+dora-owner = Responsable :
+dora-window = Du { $start } au { $end } ({ $days } jours).
+dora-window-end = Dernier jour
+dora-window-days = Jours
+dora-window-apply = Afficher
+dora-figures = Chiffres sur la période
+dora-deployment-frequency = Fréquence de déploiement
+dora-lead-time = Délai de mise en production
+dora-change-failure-rate = Taux d’échec des changements
+dora-recovery-time = Délai de rétablissement après échec
+dora-rework-rate = Taux de reprise
+dora-incident-recovery = Délai de résolution des incidents
+dora-level = Niveau DORA :
+dora-level-elite = Élite
+dora-level-high = Élevé
+dora-level-medium = Moyen
+dora-level-low = Faible
+dora-deployments-count = { $count ->
+    [0] Aucun déploiement réussi en production.
+    [one] Un déploiement réussi en production.
+   *[other] { $shown } déploiements réussis en production.
+}
+dora-lead-detail = 90e centile : { $p90 }, sur { $count } changements.
+dora-failed-detail = { $failed } en échec sur { $total } déploiements en production.
+dora-recovered-detail = { $recovered } déploiements en échec rétablis sur { $failed }.
+dora-rework-detail = { $rework } déploiements en production sur { $total } corrigent un échec.
+dora-incidents-detail = { $incidents } incidents ouverts, { $resolved } résolus.
+dora-per-day = { $value } par jour
+dora-per-week = { $value } par semaine
+dora-minutes = { $value } min
+dora-hours = { $value } h
+dora-days = { $value } jours
+dora-no-figure = pas de chiffre
+dora-chart-title = { $metric }, semaine par semaine
+dora-teams = Équipes
+dora-services = Services
+dora-team-services = Services de l’équipe
+dora-col-team = Équipe
+dora-col-service = Service
+dora-weeks = Semaine par semaine
+dora-col-week = Semaine
+dora-col-deployments = Déploiements
+dora-col-lead-median = Délai, médiane
+dora-col-lead-p90 = Délai, 90e centile
+dora-col-failed = En échec
+dora-col-incidents = Incidents
+dora-levels-source = Niveaux définis par le rapport DORA { $year }. « — » : rien dans la période pour calculer le chiffre.
+dora-no-services = Aucun service n’a encore d’équipe responsable : déclarez les responsables dans le catalogue.
+dora-no-data = Aucun déploiement n’est encore enregistré : envoyez des déploiements par les webhooks ou l’API des événements, ou importez un historique avec kiosque dora import.
+dora-bad-window = Impossible d’afficher cette période : indiquez un dernier jour comme 2024-03-31 et entre 1 et 36 600 jours.
+dora-back = Retour aux indicateurs de livraison
+entity-descriptor-cut = Le descripteur est long : seul son début est affiché ; le fichier contient la suite.
+search-quick = Recherche rapide
+entity-docs = Lire la documentation

@@ -46,6 +46,7 @@ impl Page<'_> {
             (Section::Teams, "/teams", self.t("nav-teams")),
             (Section::Docs, "/docs", self.t("nav-docs")),
             (Section::News, "/whats-new", self.t("nav-news")),
+            (Section::Delivery, "/delivery", self.t("dora-nav")),
         ];
         let theme = self.cx.theme.as_deref().filter(|t| matches!(*t, "light" | "dark"));
         let markup = html! {
@@ -72,7 +73,7 @@ impl Page<'_> {
                                 }
                             }
                         }
-                        form.search role="search" action="/search" method="get" {
+                        form.search role="search" action="/search" method="get" aria-label=(self.t("search-quick")) {
                             label.visually-hidden for="top-search" { (self.t("search-label")) }
                             input #top-search type="search" name="q" placeholder=(self.t("search-placeholder"))
                                 value=[self.cx.query.as_deref()] autocomplete="off";
@@ -99,7 +100,9 @@ impl Page<'_> {
     /// The entity's title in the reader's language: a `kiosque.io/title-fr`
     /// annotation in French, else `metadata.title`, else the name.
     pub fn title_of(&self, value: &Value) -> String {
-        localized(value, "title", self.locale()).unwrap_or_else(|| name_of(value).to_string())
+        localized(value, "title", self.locale())
+            .or_else(|| str_at(value, "/spec/profile/displayName").map(str::to_string))
+            .unwrap_or_else(|| name_of(value).to_string())
     }
 
     pub fn description_of(&self, value: &Value) -> Option<String> {
@@ -147,6 +150,7 @@ pub enum Section {
     Teams,
     Docs,
     News,
+    Delivery,
     Search,
     None,
 }

@@ -18,6 +18,7 @@ pub use html::entity_url;
 pub use i18n::{Locale, Messages};
 pub use kiosque_docs::{DocsSite, MkdocsConfig};
 pub use pages::catalog::ListParams;
+pub use pages::delivery::{Dashboard, Notice};
 pub use pages::docs::docs_url;
 pub use pages::news::Announcement;
 
@@ -77,9 +78,17 @@ impl Portal {
     }
 
     /// An entity's page; `source` is the descriptor's text as written, when
-    /// the server could read it. `None` when no such entity exists.
-    pub fn entity(&self, cx: &Context, catalog: &Catalog, reference: &str, source: Option<&str>) -> Option<String> {
-        pages::entity::render(&self.page(cx), catalog, reference, source)
+    /// the server could read it; `docs` the address of its docs, when it has
+    /// some. `None` when no such entity exists.
+    pub fn entity(
+        &self,
+        cx: &Context,
+        catalog: &Catalog,
+        reference: &str,
+        source: Option<&str>,
+        docs: Option<&str>,
+    ) -> Option<String> {
+        pages::entity::render(&self.page(cx), catalog, reference, source, docs)
     }
 
     /// The relation graph around an entity, to `depth` hops.
@@ -123,6 +132,27 @@ impl Portal {
     /// The page for an entity without docs, or a docs page that does not exist.
     pub fn docs_missing(&self, cx: &Context, catalog: &Catalog, reference: &str) -> String {
         pages::docs::render_missing(&self.page(cx), catalog, reference)
+    }
+
+    /// The organisation's delivery dashboard: its DORA figures, trends, teams and services.
+    pub fn delivery_organisation(&self, cx: &Context, dashboard: &Dashboard<'_>) -> String {
+        pages::delivery::render_organisation(&self.page(cx), dashboard)
+    }
+
+    /// A team's delivery dashboard, from a report over its services; `None` when the
+    /// report has no such team.
+    pub fn delivery_team(&self, cx: &Context, dashboard: &Dashboard<'_>, team: &str) -> Option<String> {
+        pages::delivery::render_team(&self.page(cx), dashboard, team)
+    }
+
+    /// A service's delivery dashboard; `None` when the report has no such service.
+    pub fn delivery_service(&self, cx: &Context, dashboard: &Dashboard<'_>, service: &str) -> Option<String> {
+        pages::delivery::render_service(&self.page(cx), dashboard, service)
+    }
+
+    /// A delivery dashboard that cannot be drawn, and why.
+    pub fn delivery_notice(&self, cx: &Context, notice: Notice) -> String {
+        pages::delivery::render_notice(&self.page(cx), notice)
     }
 
     /// A page for a path that leads nowhere.

@@ -206,7 +206,12 @@ async fn entity(
     let catalog = state.catalog();
     let reference = reference(&namespace, &kind, &name);
     let source = catalog.by_ref_text(&reference).and_then(|v| descriptor_text(v.file_key, v.line));
-    match portal().entity(&cx, &catalog, &reference, source.as_deref()) {
+    let docs = docs_catalog(&state).await;
+    let docs_url = catalog
+        .by_ref_text(&reference)
+        .filter(|v| docs.sites.iter().any(|s| s.reference == v.entity_ref))
+        .map(|v| kiosque_portal::docs_url(v.entity_ref));
+    match portal().entity(&cx, &catalog, &reference, source.as_deref(), docs_url.as_deref()) {
         Some(body) => page(StatusCode::OK, request.headers(), cx.locale, body),
         None => page(StatusCode::NOT_FOUND, request.headers(), cx.locale, portal().not_found(&cx)),
     }
@@ -280,7 +285,7 @@ async fn docs_catalog(state: &Arc<AppState>) -> Arc<DocsCatalog> {
         *CACHE.lock().unwrap_or_else(|p| p.into_inner()) = Some(built.clone());
         built
     };
-    match cached {
+    match cached.filter(|docs| docs.generation > 0) {
         Some(stale) => {
             if !GATHERING.swap(true, std::sync::atomic::Ordering::AcqRel) {
                 tokio::task::spawn_blocking(move || {
@@ -299,7 +304,9 @@ async fn docs_catalog(state: &Arc<AppState>) -> Arc<DocsCatalog> {
 /// Gathers the docs of the catalog being served, so that the first search
 /// does not wait for it.
 pub async fn warm_up(state: Arc<AppState>) {
-    docs_catalog(&state).await;
+    if state.catalog().generation() > 0 {
+        docs_catalog(&state).await;
+    }
 }
 
 /// Entities with docs: those naming a folder in `backstage.io/techdocs-ref`,

@@ -330,3 +330,31 @@ async fn api_definitions_render_and_broken_ones_say_where() {
     let component = portal.get("/catalog/default/component/billing/definition", &[]).await;
     assert_eq!(component.status, StatusCode::NOT_FOUND, "only APIs have a definition page");
 }
+
+#[tokio::test]
+async fn a_team_with_five_thousand_members_and_a_huge_description_renders_bounded() {
+    let mut yaml =
+        String::from("apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: crowd\n  description: \"");
+    yaml.push_str(&"very long text ".repeat(20_000));
+    yaml.push_str("\"\nspec:\n  type: platform\n  children: []\n");
+    for i in 0..5_000 {
+        yaml.push_str(&format!(
+            "---\napiVersion: backstage.io/v1alpha1\nkind: User\nmetadata:\n  name: user-{i:04}\nspec:\n  memberOf: [crowd]\n"
+        ));
+    }
+    let portal = Portal::with_files(&[("org.yaml", &yaml)]).await;
+    let team = portal.get("/catalog/default/group/crowd", &[]).await;
+    assert_eq!(team.status, StatusCode::OK);
+    // Every relation list stops at 200 and says how many more there are.
+    // Members are listed twice (team section, relations), 200 each; the graph
+    // card draws 40 nodes at most, each a link.
+    let links = team.body.matches("href=\"/catalog/default/user/user-").count();
+    assert!(links <= 2 * 200 + 40, "{links} member links");
+    assert!(team.body.contains("and 4,800 more") || team.body.contains("and 4800 more"), "the rest is counted");
+    assert!(team.body.len() < 300_000, "the page stays bounded: {} bytes", team.body.len());
+    let list = portal.get("/catalog?kind=group", &[]).await;
+    assert!(list.body.len() < 100_000, "the list shortens descriptions: {} bytes", list.body.len());
+    let graph = portal.get("/catalog/default/group/crowd/graph?depth=1", &[]).await;
+    assert_eq!(graph.status, StatusCode::OK);
+    assert!(graph.body.contains("Only the first 200 entities are drawn."));
+}

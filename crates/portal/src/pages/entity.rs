@@ -12,6 +12,13 @@ use serde_json::Value;
 use crate::html::{entity_url, str_at, Page, Section};
 use crate::pages::graph;
 
+/// Characters of a description shown in the page's header.
+const MAX_DESCRIPTION: usize = 2_000;
+/// Characters of the descriptor shown; the file has the rest.
+const MAX_DESCRIPTOR: usize = 100_000;
+/// Entries of one list (members, children…) shown on a page.
+const MAX_LISTED: usize = 200;
+
 /// Relations in the order the page lists them.
 const RELATION_ORDER: [RelationType; 19] = [
     RelationType::OwnedBy,
@@ -35,7 +42,13 @@ const RELATION_ORDER: [RelationType; 19] = [
     RelationType::ConsumesServiceFrom,
 ];
 
-pub fn render(page: &Page<'_>, catalog: &Catalog, reference: &str, source: Option<&str>) -> Option<String> {
+pub fn render(
+    page: &Page<'_>,
+    catalog: &Catalog,
+    reference: &str,
+    source: Option<&str>,
+    docs: Option<&str>,
+) -> Option<String> {
     let view = catalog.by_ref_text(reference)?;
     let value = view.body_value();
     let kind = view.kind().to_string();
@@ -78,7 +91,12 @@ pub fn render(page: &Page<'_>, catalog: &Catalog, reference: &str, source: Optio
                 @if let Some(l) = str_at(&value, "/spec/lifecycle") { " " span class={ "badge lifecycle-" (l.to_ascii_lowercase()) } { (l) } }
                 @if let Some(owner) = &owner { " " span.owner { (page.t("entity-owner")) " " (page.entity_link(catalog, owner)) } }
             }
-            @if let Some(description) = page.description_of(&value) { p.description { (description) } }
+            @if let Some(description) = page.description_of(&value) {
+                p.description {
+                    (description.chars().take(MAX_DESCRIPTION).collect::<String>())
+                    @if description.chars().nth(MAX_DESCRIPTION).is_some() { "…" }
+                }
+            }
         }
         @if view.orphan {
             div.notice.warn role="note" {
@@ -110,6 +128,9 @@ pub fn render(page: &Page<'_>, catalog: &Catalog, reference: &str, source: Optio
                 @if kind == "api" {
                     p { a.button href={ (entity_url(view.entity_ref)) "/definition" } { (page.t("entity-definition")) } }
                 }
+                @if let Some(docs) = docs {
+                    p { a.button href=(docs) { (page.t("entity-docs")) } }
+                }
                 @if !links.is_empty() {
                     h3 { (page.t("entity-links")) }
                     ul.links {
@@ -129,9 +150,9 @@ pub fn render(page: &Page<'_>, catalog: &Catalog, reference: &str, source: Optio
                     @let kind = RELATION_ORDER.get(*order).map_or("other", |r| r.as_str());
                     h3 { (page.t(&format!("rel-{kind}"))) " " span.count { (page.number(targets.len())) } }
                     ul {
-                        @for target in targets.iter().take(200) { li { (page.entity_link(catalog, target)) } }
-                        @if targets.len() > 200 {
-                            li.more { (page.t_with("entity-relations-more", &[("count", (targets.len() - 200).into())])) }
+                        @for target in targets.iter().take(MAX_LISTED) { li { (page.entity_link(catalog, target)) } }
+                        @if targets.len() > MAX_LISTED {
+                            li.more { (page.t_with("entity-relations-more", &[("count", (targets.len() - MAX_LISTED).into())])) }
                         }
                     }
                 }
@@ -163,10 +184,13 @@ pub fn render(page: &Page<'_>, catalog: &Catalog, reference: &str, source: Optio
             p { (page.t("entity-declared-in")) " " code { (file) ":" (view.line) ":" (view.col) } }
             details {
                 summary { (page.t("entity-descriptor")) }
-                @match source {
-                    Some(text) => pre.code { code { (text) } },
-                    None => pre.code { code { (serde_json::to_string_pretty(&value).unwrap_or_default()) } },
-                }
+                @let text = match source {
+                    Some(text) => text.to_string(),
+                    None => serde_json::to_string_pretty(&value).unwrap_or_default(),
+                };
+                @let cut = text.char_indices().nth(MAX_DESCRIPTOR).map(|(at, _)| at);
+                pre.code tabindex="0" { code { (&text[..cut.unwrap_or(text.len())]) } }
+                @if cut.is_some() { p.notice.warn { (page.t("entity-descriptor-cut")) } }
             }
         }
     };
@@ -197,14 +221,19 @@ fn group_sections(
             h2 #team { (page.t("team-title")) }
             @if let Some(email) = email { p { a href={ "mailto:" (email) } { (email) } } }
             h3 { (page.t("team-members")) " " span.count { (page.number(of(RelationType::HasMember).len())) } }
-            ul.inline { @for m in of(RelationType::HasMember) { li { (page.entity_link(catalog, m)) } } }
+            ul.inline {
+                @for m in of(RelationType::HasMember).iter().take(MAX_LISTED) { li { (page.entity_link(catalog, m)) } }
+                @if of(RelationType::HasMember).len() > MAX_LISTED {
+                    li.more { (page.t_with("entity-relations-more", &[("count", (of(RelationType::HasMember).len() - MAX_LISTED).into())])) }
+                }
+            }
             @if !of(RelationType::ChildOf).is_empty() {
                 h3 { (page.t("team-parent")) }
                 ul.inline { @for m in of(RelationType::ChildOf) { li { (page.entity_link(catalog, m)) } } }
             }
             @if !of(RelationType::ParentOf).is_empty() {
                 h3 { (page.t("team-children")) }
-                ul.inline { @for m in of(RelationType::ParentOf) { li { (page.entity_link(catalog, m)) } } }
+                ul.inline { @for m in of(RelationType::ParentOf).iter().take(MAX_LISTED) { li { (page.entity_link(catalog, m)) } } }
             }
             h3 { (page.t("team-interactions")) }
             @let any = interactions.iter().any(|k| !of(*k).is_empty());

@@ -41,7 +41,7 @@ pub fn render(page: &Page<'_>, catalog: &Catalog, news: &[crate::Announcement]) 
         section.hero aria-labelledby="home-title" {
             h1 #home-title { (page.t("home-title")) }
             p.lead { (page.t_with("home-lead", &[("count", page.number(catalog.len()).into())])) }
-            form.big-search role="search" action="/search" method="get" {
+            form.big-search role="search" action="/search" method="get" aria-label=(page.t("search-label")) {
                 label for="home-search" { (page.t("search-label")) }
                 div.row {
                     input #home-search type="search" name="q" placeholder=(page.t("search-placeholder")) autocomplete="off";

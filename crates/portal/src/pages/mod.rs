@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod catalog;
+pub mod delivery;
 pub mod docs;
 pub mod entity;
 pub mod graph;

@@ -21,7 +21,7 @@ pub fn render(page: &Page<'_>, catalog: &Catalog, query: &str, docs: &[&DocHit])
     doc_hits.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.title.cmp(&b.1.title)));
     let main = html! {
         h1 { (page.t("search-title")) }
-        form.big-search role="search" action="/search" method="get" {
+        form.big-search role="search" action="/search" method="get" aria-label=(page.t("search-label")) {
             label for="search-q" { (page.t("search-label")) }
             div.row {
                 input #search-q type="search" name="q" value=(query) autocomplete="off";

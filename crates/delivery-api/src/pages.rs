@@ -1,0 +1,208 @@
+//! The delivery dashboards in the portal: `GET /delivery` (the organisation),
+//! `/delivery/teams/{team}` and `/delivery/services/{service}`, each over the window the
+//! query names (`end=YYYY-MM-DD`, `days=`; by default the 90 days up to the latest
+//! deployment).
+//!
+//! A page's report is computed from the recorder's history over only the services it
+//! shows (one service, a team's services, or all), which binary-searches each service's
+//! sorted facts for the window: a service page costs what its own events in the window
+//! cost, whatever the size of the history. The words, layout and escaping are the portal's
+//! (`kiosque_portal::Portal::delivery_*`); this module only reads the request (language,
+//! theme, window) and answers with the same security headers as every portal page.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use kiosque_delivery::{report, Ownership, PerformanceLevels, Report, ReportError, Window};
+use kiosque_portal::{Context, Dashboard, Locale, Notice, Portal};
+
+use crate::DeliveryState;
+
+const LANGUAGE_COOKIE: &str = "kiosque_lang";
+const THEME_COOKIE: &str = "kiosque_theme";
+const POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+    object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+fn portal() -> &'static Portal {
+    static PORTAL: OnceLock<Portal> = OnceLock::new();
+    PORTAL.get_or_init(Portal::default)
+}
+
+fn levels() -> &'static PerformanceLevels {
+    static LEVELS: OnceLock<PerformanceLevels> = OnceLock::new();
+    LEVELS.get_or_init(PerformanceLevels::dora)
+}
+
+/// `GET /delivery`, `/delivery/teams/{team}`, `/delivery/services/{service}`.
+pub fn pages_router(state: Arc<DeliveryState>) -> Router {
+    Router::new()
+        .route("/delivery", get(organisation))
+        .route("/delivery/teams/{team}", get(team))
+        .route("/delivery/services/{service}", get(service))
+        .with_state(state)
+}
+
+/// Which dashboard a request asks for.
+enum Focus {
+    Organisation,
+    Team(String),
+    Service(String),
+}
+
+/// What the computation came to.
+enum Outcome {
+    Report(Report),
+    NotFound,
+    Notice(Notice),
+}
+
+type Params = Query<HashMap<String, String>>;
+
+async fn organisation(
+    State(state): State<Arc<DeliveryState>>,
+    params: Params,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    dashboard(state, Focus::Organisation, params.0, &headers, &uri).await
+}
+
+async fn team(
+    State(state): State<Arc<DeliveryState>>,
+    Path(team): Path<String>,
+    params: Params,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    dashboard(state, Focus::Team(team), params.0, &headers, &uri).await
+}
+
+async fn service(
+    State(state): State<Arc<DeliveryState>>,
+    Path(service): Path<String>,
+    params: Params,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    dashboard(state, Focus::Service(service), params.0, &headers, &uri).await
+}
+
+fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
+        let (k, v) = c.trim().split_once('=')?;
+        (k == name).then_some(v)
+    })
+}
+
+/// The window the query names; `None` when it names a bad one.
+fn window(params: &HashMap<String, String>) -> Option<Window> {
+    let mut window = Window::default();
+    if let Some(days) = params.get("days").filter(|d| !d.is_empty()) {
+        window.days = days.trim().parse().ok().filter(|d| (1..=36_600).contains(d))?;
+    }
+    if let Some(end) = params.get("end").filter(|e| !e.is_empty()) {
+        window.end = Some(end.trim().parse().ok()?);
+    }
+    Some(window)
+}
+
+async fn dashboard(
+    state: Arc<DeliveryState>,
+    focus: Focus,
+    params: HashMap<String, String>,
+    headers: &HeaderMap,
+    uri: &Uri,
+) -> Response {
+    let catalog = state.catalog_of.as_ref().map(|catalog_of| catalog_of());
+    let locale = Locale::negotiate(
+        params.get("lang").map(String::as_str).or(cookie(headers, LANGUAGE_COOKIE)),
+        headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
+    );
+    let cx = Context {
+        locale,
+        path: uri.path_and_query().map_or("/delivery", |p| p.as_str()).to_string(),
+        theme: cookie(headers, THEME_COOKIE).map(str::to_string),
+        query: None,
+        generation: catalog.as_ref().map_or(0, |c| c.generation()),
+        news_read: None,
+    };
+    let Some(window) = window(&params) else {
+        return page(StatusCode::BAD_REQUEST, locale, portal().delivery_notice(&cx, Notice::BadWindow));
+    };
+    let work = {
+        let state = Arc::clone(&state);
+        let focus = match &focus {
+            Focus::Organisation => Focus::Organisation,
+            Focus::Team(t) => Focus::Team(t.clone()),
+            Focus::Service(s) => Focus::Service(s.clone()),
+        };
+        tokio::task::spawn_blocking(move || compute(&state, &focus, window)).await
+    };
+    let report = match work {
+        Ok(Outcome::Report(report)) => report,
+        Ok(Outcome::NotFound) => return page(StatusCode::NOT_FOUND, locale, portal().not_found(&cx)),
+        Ok(Outcome::Notice(notice)) => {
+            let status = if notice == Notice::BadWindow { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+            return page(status, locale, portal().delivery_notice(&cx, notice));
+        }
+        Err(e) => return crate::internal("drawing a delivery dashboard", e),
+    };
+    let d = Dashboard { report: &report, window, thresholds: levels().latest(), catalog: catalog.as_deref() };
+    let body = match &focus {
+        Focus::Organisation => Some(portal().delivery_organisation(&cx, &d)),
+        Focus::Team(t) => portal().delivery_team(&cx, &d, t),
+        Focus::Service(s) => portal().delivery_service(&cx, &d, s),
+    };
+    match body {
+        Some(body) => page(StatusCode::OK, locale, body),
+        None => page(StatusCode::NOT_FOUND, locale, portal().not_found(&cx)),
+    }
+}
+
+/// The report over only the services the dashboard shows.
+fn compute(state: &DeliveryState, focus: &Focus, window: Window) -> Outcome {
+    let ownership = state.dashboard_ownership();
+    let shown: Ownership = match focus {
+        Focus::Organisation => ownership,
+        Focus::Team(team) => {
+            let services: Ownership = ownership.services().filter(|(_, t)| t == team).collect();
+            if services.services().next().is_none() {
+                return Outcome::NotFound;
+            }
+            services
+        }
+        Focus::Service(service) => match ownership.team_of(service) {
+            Some(team) => [(service.as_str(), team)].into_iter().collect(),
+            None => return Outcome::NotFound,
+        },
+    };
+    let recorder = state.recorder();
+    match report(recorder.history(), &shown, window) {
+        Ok(report) => Outcome::Report(report),
+        Err(ReportError::NoDeployment) => Outcome::Notice(Notice::NoData),
+        Err(ReportError::BadWindow(_)) => Outcome::Notice(Notice::BadWindow),
+    }
+}
+
+/// An HTML page, never cached (events keep arriving), with the portal's security headers.
+fn page(status: StatusCode, locale: Locale, body: String) -> Response {
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(POLICY)),
+        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        (header::REFERRER_POLICY, HeaderValue::from_static("same-origin")),
+        (header::CONTENT_LANGUAGE, HeaderValue::from_static(if locale == Locale::Fr { "fr" } else { "en" })),
+        (header::VARY, HeaderValue::from_static("Accept-Language, Cookie")),
+    ] {
+        headers.insert(name, value);
+    }
+    response
+}
