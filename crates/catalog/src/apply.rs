@@ -269,7 +269,7 @@ impl Catalog {
     ) -> Option<KeyIndex> {
         let mut present: Vec<EntityId> =
             old.map_or_else(Vec::new, |o| o.present.iter().filter_map(|id| carry(*id)).collect());
-        present = merge(&present, &add.present);
+        present = merge(&present, &add.present, |id| *id);
         if present.is_empty() {
             return None;
         }
@@ -288,7 +288,7 @@ impl Catalog {
             ids.extend(old_ids.iter().filter_map(|id| carry(*id)));
             let display = old.display.get(&(i as u32));
             let (list, new_display) = match added.next_if(|(v, _)| *v == value) {
-                Some((_, (display, list))) => (merge(&ids, &list), Some((list[0], display))),
+                Some((_, (display, list))) => (merge(&ids, &list, |id| *id), Some((list[0], display))),
                 None => (std::mem::take(&mut ids), None),
             };
             let Some(&first) = list.first() else { continue };
@@ -344,7 +344,7 @@ impl Catalog {
             kept.clear();
             kept.extend(old.word_postings.get(i).iter().filter_map(|(id, bits)| Some((carry(*id)?, *bits))));
             match added.next_if(|(w, _)| *w == word) {
-                Some((_, list)) => push(word, &merge_by_id(&kept, &list)),
+                Some((_, list)) => push(word, &merge(&kept, &list, |(id, _)| *id)),
                 None => push(word, &kept),
             }
         }
@@ -356,29 +356,12 @@ impl Catalog {
     }
 }
 
-/// Two sorted id lists as one (they never share an id).
-fn merge(a: &[EntityId], b: &[EntityId]) -> Vec<EntityId> {
+/// Two lists sorted by entity id as one (they never share an id).
+fn merge<T: Copy>(a: &[T], b: &[T], id: impl Fn(&T) -> EntityId) -> Vec<T> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
-        if a[i] <= b[j] {
-            out.push(a[i]);
-            i += 1;
-        } else {
-            out.push(b[j]);
-            j += 1;
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
-}
-
-fn merge_by_id(a: &[(EntityId, u8)], b: &[(EntityId, u8)]) -> Vec<(EntityId, u8)> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        if a[i].0 <= b[j].0 {
+        if id(&a[i]) <= id(&b[j]) {
             out.push(a[i]);
             i += 1;
         } else {

@@ -23,11 +23,6 @@ use kiosque_portal::{Context, Dashboard, Locale, Notice, Portal};
 
 use crate::DeliveryState;
 
-const LANGUAGE_COOKIE: &str = "kiosque_lang";
-const THEME_COOKIE: &str = "kiosque_theme";
-const POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
-    object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
-
 fn portal() -> &'static Portal {
     static PORTAL: OnceLock<Portal> = OnceLock::new();
     PORTAL.get_or_init(Portal::default)
@@ -92,13 +87,6 @@ async fn service(
     dashboard(state, Focus::Service(service), params.0, &headers, &uri).await
 }
 
-fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
-        let (k, v) = c.trim().split_once('=')?;
-        (k == name).then_some(v)
-    })
-}
-
 /// The window the query names; `None` when it names a bad one.
 fn window(params: &HashMap<String, String>) -> Option<Window> {
     let mut window = Window::default();
@@ -119,18 +107,15 @@ async fn dashboard(
     uri: &Uri,
 ) -> Response {
     let catalog = state.catalog_of.as_ref().map(|catalog_of| catalog_of());
-    let locale = Locale::negotiate(
-        params.get("lang").map(String::as_str).or(cookie(headers, LANGUAGE_COOKIE)),
-        headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
-    );
-    let cx = Context {
-        locale,
-        path: uri.path_and_query().map_or("/delivery", |p| p.as_str()).to_string(),
-        theme: cookie(headers, THEME_COOKIE).map(str::to_string),
-        query: None,
-        generation: catalog.as_ref().map_or(0, |c| c.generation()),
-        news_read: None,
+    let cookies: Vec<&str> = headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).collect();
+    let request = kiosque_portal::web::Request {
+        path: uri.path_and_query().map_or("/delivery", |p| p.as_str()),
+        lang: params.get("lang").map(String::as_str),
+        cookie_headers: &cookies,
+        accept_language: headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
     };
+    let cx = Context::of_request(&request, None, catalog.as_ref().map_or(0, |c| c.generation()));
+    let locale = cx.locale;
     let Some(window) = window(&params) else {
         return page(StatusCode::BAD_REQUEST, locale, portal().delivery_notice(&cx, Notice::BadWindow));
     };
@@ -193,16 +178,10 @@ fn compute(state: &DeliveryState, focus: &Focus, window: Window) -> Outcome {
 fn page(status: StatusCode, locale: Locale, body: String) -> Response {
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
-    for (name, value) in [
-        (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
-        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-        (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(POLICY)),
-        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
-        (header::REFERRER_POLICY, HeaderValue::from_static("same-origin")),
-        (header::CONTENT_LANGUAGE, HeaderValue::from_static(if locale == Locale::Fr { "fr" } else { "en" })),
-        (header::VARY, HeaderValue::from_static("Accept-Language, Cookie")),
-    ] {
-        headers.insert(name, value);
+    for (name, value) in kiosque_portal::web::PAGE_HEADERS {
+        headers.insert(header::HeaderName::from_static(name), HeaderValue::from_static(value));
     }
+    headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.code()));
+    headers.insert(header::VARY, HeaderValue::from_static("Accept-Language, Cookie"));
     response
 }

@@ -12,6 +12,7 @@ mod assets;
 mod html;
 mod i18n;
 mod pages;
+pub mod web;
 
 pub use assets::{asset, Asset};
 pub use html::entity_url;

@@ -16,11 +16,7 @@ use kiosque_portal::{asset, Announcement, Context, DocsSite, ListParams, Locale,
 
 use crate::state::AppState;
 
-const LANGUAGE_COOKIE: &str = "kiosque_lang";
-const THEME_COOKIE: &str = "kiosque_theme";
-const NEWS_COOKIE: &str = "kiosque_news_read";
-const POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
-    object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+use kiosque_portal::web::{LANGUAGE_COOKIE, NEWS_COOKIE, PAGE_HEADERS, THEME_COOKIE};
 
 fn portal() -> &'static Portal {
     static PORTAL: OnceLock<Portal> = OnceLock::new();
@@ -83,28 +79,17 @@ fn decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
-        let (k, v) = c.trim().split_once('=')?;
-        (k == name).then_some(v)
-    })
-}
-
 fn context(state: &AppState, request: &Request, query: Option<String>) -> Context {
     let headers = request.headers();
-    let chosen = pairs(request).into_iter().find(|(k, _)| k == "lang").map(|(_, v)| v);
-    let locale = Locale::negotiate(
-        chosen.as_deref().or(cookie(headers, LANGUAGE_COOKIE)),
-        headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
-    );
-    Context {
-        locale,
-        path: request.uri().path_and_query().map_or("/", |p| p.as_str()).to_string(),
-        theme: cookie(headers, THEME_COOKIE).map(str::to_string),
-        query,
-        generation: state.catalog().generation(),
-        news_read: cookie(headers, NEWS_COOKIE).map(str::to_string),
-    }
+    let lang = pairs(request).into_iter().find(|(k, _)| k == "lang").map(|(_, v)| v);
+    let cookies: Vec<&str> = headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).collect();
+    let seen = kiosque_portal::web::Request {
+        path: request.uri().path_and_query().map_or("/", |p| p.as_str()),
+        lang: lang.as_deref(),
+        cookie_headers: &cookies,
+        accept_language: headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
+    };
+    Context::of_request(&seen, query, state.catalog().generation())
 }
 
 /// The folder of announcements, set once by `serve`.
@@ -153,15 +138,12 @@ fn page(status: StatusCode, headers: &HeaderMap, locale: Locale, body: String) -
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
-    let mut response_headers = vec![
-        (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
-        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-        (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(POLICY)),
-        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
-        (header::REFERRER_POLICY, HeaderValue::from_static("same-origin")),
-        (header::CONTENT_LANGUAGE, HeaderValue::from_static(if locale == Locale::Fr { "fr" } else { "en" })),
-        (header::VARY, HeaderValue::from_static("Accept-Encoding, Accept-Language, Cookie")),
-    ];
+    let mut response_headers: Vec<(header::HeaderName, HeaderValue)> = PAGE_HEADERS
+        .iter()
+        .map(|(name, value)| (header::HeaderName::from_static(name), HeaderValue::from_static(value)))
+        .collect();
+    response_headers.push((header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.code())));
+    response_headers.push((header::VARY, HeaderValue::from_static("Accept-Encoding, Accept-Language, Cookie")));
     let body = if gzip && body.len() > 1024 {
         response_headers.push((header::CONTENT_ENCODING, HeaderValue::from_static("gzip")));
         compress(body.as_bytes())

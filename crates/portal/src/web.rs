@@ -1,0 +1,77 @@
+//! What every page of the portal shares on the wire, whichever capability
+//! serves it: the cookies that hold the reader's choices, how a request's
+//! language and theme are read, and the headers a page goes out with.
+//! Plain strings here; the adapters copy them into their HTTP types.
+
+use crate::{Context, Locale};
+
+pub const LANGUAGE_COOKIE: &str = "kiosque_lang";
+pub const THEME_COOKIE: &str = "kiosque_theme";
+pub const NEWS_COOKIE: &str = "kiosque_news_read";
+
+/// Headers of every page: no script, style or frame from anywhere but the
+/// site, no sniffing, no referrer outside it, never cached (the catalog and
+/// the events move).
+pub const PAGE_HEADERS: [(&str, &str); 5] = [
+    ("content-type", "text/html; charset=utf-8"),
+    ("cache-control", "no-cache"),
+    (
+        "content-security-policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+         object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    ),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "same-origin"),
+];
+
+/// A cookie's value among the `Cookie` headers of a request.
+pub fn cookie<'h>(cookie_headers: &[&'h str], name: &str) -> Option<&'h str> {
+    cookie_headers.iter().flat_map(|h| h.split(';')).find_map(|pair| {
+        let (key, value) = pair.trim().split_once('=')?;
+        (key == name).then_some(value)
+    })
+}
+
+/// What a request tells a page.
+pub struct Request<'a> {
+    /// Path and query, to come back to after a switch.
+    pub path: &'a str,
+    /// The `lang` query parameter, when given.
+    pub lang: Option<&'a str>,
+    pub cookie_headers: &'a [&'a str],
+    pub accept_language: Option<&'a str>,
+}
+
+impl Context {
+    /// The context of a request: the language chosen (query, then cookie),
+    /// else the browser's, the theme chosen, the last announcement read.
+    pub fn of_request(request: &Request<'_>, query: Option<String>, generation: u64) -> Context {
+        let cookies = request.cookie_headers;
+        Context {
+            locale: Locale::negotiate(request.lang.or(cookie(cookies, LANGUAGE_COOKIE)), request.accept_language),
+            path: request.path.to_string(),
+            theme: cookie(cookies, THEME_COOKIE).map(str::to_string),
+            query,
+            generation,
+            news_read: cookie(cookies, NEWS_COOKIE).map(str::to_string),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn choices_come_from_the_query_then_cookies_then_the_browser() {
+        let cookies = ["a=1; kiosque_lang=fr", "kiosque_theme=dark"];
+        let request = Request { path: "/x?y", lang: None, cookie_headers: &cookies, accept_language: Some("en") };
+        let cx = Context::of_request(&request, None, 3);
+        assert_eq!((cx.locale, cx.theme.as_deref(), cx.path.as_str()), (Locale::Fr, Some("dark"), "/x?y"));
+        let request = Request { lang: Some("en"), ..request };
+        assert_eq!(Context::of_request(&request, None, 3).locale, Locale::En);
+        let request = Request { path: "/", lang: None, cookie_headers: &[], accept_language: Some("fr-CA") };
+        assert_eq!(Context::of_request(&request, None, 0).locale, Locale::Fr);
+        assert_eq!(cookie(&["kiosque_langx=fr"], LANGUAGE_COOKIE), None);
+    }
+}
