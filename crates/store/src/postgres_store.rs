@@ -655,28 +655,27 @@ impl CatalogStore for PostgresStore {
 
     fn save_read_model_image(&self, generation: u64, write: &mut ImageWriter<'_>) -> Result<(), StoreError> {
         let generation = i64::try_from(generation).unwrap_or(i64::MAX);
-        self.with_client(|client| {
-            // Replicas may save the same generation at once: the last one stays,
-            // and an older generation never replaces a newer one.
-            let mut tx = client.transaction()?;
-            tx.execute("LOCK TABLE catalog_read_model IN EXCLUSIVE MODE", &[])?;
-            let newest: Option<i64> =
-                tx.query_one("SELECT MAX(generation) FROM catalog_read_model", &[])?.try_get(0)?;
-            if newest.is_some_and(|n| n >= generation) {
-                return Ok(());
-            }
-            tx.execute("DELETE FROM catalog_read_model", &[])?;
-            // Each megabyte is sent as soon as it is written: the image is never
-            // held whole beside the read model.
-            let insert = tx.prepare("INSERT INTO catalog_read_model (generation, seq, chunk) VALUES ($1, $2, $3)")?;
-            let mut sink =
-                ChunkSink { tx: &mut tx, insert, generation, seq: 0, current: Vec::with_capacity(IMAGE_CHUNK) };
-            write(&mut sink)
-                .and_then(|()| sink.send())
-                .map_err(|e| StoreError::Query(format!("cannot save the read-model image: {e}")))?;
-            tx.commit()?;
-            Ok(())
-        })
+        // On a connection of its own: writing a hundred megabytes takes a
+        // while, and refreshes must not queue behind it for the shared one.
+        let mut client = connect(&self.config, &self.target)?;
+        // Replicas may save the same generation at once: the last one stays,
+        // and an older generation never replaces a newer one.
+        let mut tx = client.transaction()?;
+        tx.execute("LOCK TABLE catalog_read_model IN EXCLUSIVE MODE", &[])?;
+        let newest: Option<i64> = tx.query_one("SELECT MAX(generation) FROM catalog_read_model", &[])?.try_get(0)?;
+        if newest.is_some_and(|n| n >= generation) {
+            return Ok(());
+        }
+        tx.execute("DELETE FROM catalog_read_model", &[])?;
+        // Each megabyte is sent as soon as it is written: the image is never
+        // held whole beside the read model.
+        let insert = tx.prepare("INSERT INTO catalog_read_model (generation, seq, chunk) VALUES ($1, $2, $3)")?;
+        let mut sink = ChunkSink { tx: &mut tx, insert, generation, seq: 0, current: Vec::with_capacity(IMAGE_CHUNK) };
+        write(&mut sink)
+            .and_then(|()| sink.send())
+            .map_err(|e| StoreError::Query(format!("cannot save the read-model image: {e}")))?;
+        tx.commit()?;
+        Ok(())
     }
 
     fn locations(&self) -> Result<Vec<StoredLocation>, StoreError> {
