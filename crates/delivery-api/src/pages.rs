@@ -116,8 +116,9 @@ async fn dashboard(
     };
     let cx = Context::of_request(&request, None, catalog.as_ref().map_or(0, |c| c.generation()));
     let locale = cx.locale;
+    let accept = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok());
     let Some(window) = window(&params) else {
-        return page(StatusCode::BAD_REQUEST, locale, portal().delivery_notice(&cx, Notice::BadWindow));
+        return page(StatusCode::BAD_REQUEST, locale, accept, portal().delivery_notice(&cx, Notice::BadWindow));
     };
     let work = {
         let state = Arc::clone(&state);
@@ -130,10 +131,10 @@ async fn dashboard(
     };
     let report = match work {
         Ok(Outcome::Report(report)) => report,
-        Ok(Outcome::NotFound) => return page(StatusCode::NOT_FOUND, locale, portal().not_found(&cx)),
+        Ok(Outcome::NotFound) => return page(StatusCode::NOT_FOUND, locale, accept, portal().not_found(&cx)),
         Ok(Outcome::Notice(notice)) => {
             let status = if notice == Notice::BadWindow { StatusCode::BAD_REQUEST } else { StatusCode::OK };
-            return page(status, locale, portal().delivery_notice(&cx, notice));
+            return page(status, locale, accept, portal().delivery_notice(&cx, notice));
         }
         Err(e) => return crate::internal("drawing a delivery dashboard", e),
     };
@@ -144,8 +145,8 @@ async fn dashboard(
         Focus::Service(s) => portal().delivery_service(&cx, &d, s),
     };
     match body {
-        Some(body) => page(StatusCode::OK, locale, body),
-        None => page(StatusCode::NOT_FOUND, locale, portal().not_found(&cx)),
+        Some(body) => page(StatusCode::OK, locale, accept, body),
+        None => page(StatusCode::NOT_FOUND, locale, accept, portal().not_found(&cx)),
     }
 }
 
@@ -175,13 +176,17 @@ fn compute(state: &DeliveryState, focus: &Focus, window: Window) -> Outcome {
 }
 
 /// An HTML page, never cached (events keep arriving), with the portal's security headers.
-fn page(status: StatusCode, locale: Locale, body: String) -> Response {
+fn page(status: StatusCode, locale: Locale, accept_encoding: Option<&str>, body: String) -> Response {
+    let (body, encoding) = kiosque_portal::web::encode_body(body, accept_encoding);
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
+    if let Some(encoding) = encoding {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
     for (name, value) in kiosque_portal::web::PAGE_HEADERS {
         headers.insert(header::HeaderName::from_static(name), HeaderValue::from_static(value));
     }
     headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.code()));
-    headers.insert(header::VARY, HeaderValue::from_static("Accept-Language, Cookie"));
+    headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding, Accept-Language, Cookie"));
     response
 }

@@ -24,6 +24,20 @@ pub const PAGE_HEADERS: [(&str, &str); 5] = [
     ("referrer-policy", "same-origin"),
 ];
 
+/// A page's body as sent: gzip-compressed when the browser accepts it and
+/// the page is worth it, with the `Content-Encoding` to announce.
+pub fn encode_body(body: String, accept_encoding: Option<&str>) -> (Vec<u8>, Option<&'static str>) {
+    let gzip = accept_encoding.is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
+    if !gzip || body.len() <= 1024 {
+        return (body.into_bytes(), None);
+    }
+    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 4), flate2::Compression::fast());
+    match std::io::Write::write_all(&mut encoder, body.as_bytes()).and_then(|()| encoder.finish()) {
+        Ok(compressed) => (compressed, Some("gzip")),
+        Err(_) => (body.into_bytes(), None),
+    }
+}
+
 /// A cookie's value among the `Cookie` headers of a request.
 pub fn cookie<'h>(cookie_headers: &[&'h str], name: &str) -> Option<&'h str> {
     cookie_headers.iter().flat_map(|h| h.split(';')).find_map(|pair| {
@@ -73,5 +87,17 @@ mod tests {
         let request = Request { path: "/", lang: None, cookie_headers: &[], accept_language: Some("fr-CA") };
         assert_eq!(Context::of_request(&request, None, 0).locale, Locale::Fr);
         assert_eq!(cookie(&["kiosque_langx=fr"], LANGUAGE_COOKIE), None);
+    }
+
+    #[test]
+    fn pages_are_compressed_only_when_accepted_and_worth_it() {
+        let page = "<p>kiosque</p>".repeat(200);
+        let (sent, encoding) = encode_body(page.clone(), Some("br, gzip;q=0.9"));
+        assert_eq!(encoding, Some("gzip"));
+        let mut back = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(sent.as_slice()), &mut back).unwrap();
+        assert_eq!(back, page);
+        assert_eq!(encode_body(page.clone(), Some("br")), (page.clone().into_bytes(), None));
+        assert_eq!(encode_body("<p>small</p>".into(), Some("gzip")).1, None);
     }
 }

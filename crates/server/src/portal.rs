@@ -3,7 +3,6 @@
 //! Pages are compressed when the browser accepts it and carry a strict
 //! content security policy: no script or style from anywhere but here.
 
-use std::io::Write;
 use std::sync::{Arc, OnceLock};
 
 use axum::extract::{Path, Request, State};
@@ -134,33 +133,19 @@ fn news() -> Arc<Vec<Announcement>> {
 /// An HTML page: compressed when accepted, never cached (the catalog
 /// moves), with the security headers.
 fn page(status: StatusCode, headers: &HeaderMap, locale: Locale, body: String) -> Response {
-    let gzip = headers
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
-    let mut response_headers: Vec<(header::HeaderName, HeaderValue)> = PAGE_HEADERS
-        .iter()
-        .map(|(name, value)| (header::HeaderName::from_static(name), HeaderValue::from_static(value)))
-        .collect();
-    response_headers.push((header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.code())));
-    response_headers.push((header::VARY, HeaderValue::from_static("Accept-Encoding, Accept-Language, Cookie")));
-    let body = if gzip && body.len() > 1024 {
-        response_headers.push((header::CONTENT_ENCODING, HeaderValue::from_static("gzip")));
-        compress(body.as_bytes())
-    } else {
-        body.into_bytes()
-    };
+    let accepted = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok());
+    let (body, encoding) = kiosque_portal::web::encode_body(body, accepted);
     let mut response = (status, body).into_response();
-    for (name, value) in response_headers {
-        response.headers_mut().insert(name, value);
+    let h = response.headers_mut();
+    for (name, value) in PAGE_HEADERS {
+        h.insert(header::HeaderName::from_static(name), HeaderValue::from_static(value));
+    }
+    h.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.code()));
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding, Accept-Language, Cookie"));
+    if let Some(encoding) = encoding {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
     }
     response
-}
-
-fn compress(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 4), flate2::Compression::fast());
-    let _ = encoder.write_all(bytes);
-    encoder.finish().unwrap_or_default()
 }
 
 async fn home(State(state): State<Arc<AppState>>, request: Request) -> Response {
@@ -543,19 +528,17 @@ async fn static_asset(Path(name): Path<String>, headers: HeaderMap) -> Response 
     let Some(asset) = asset(&name) else {
         return (StatusCode::NOT_FOUND, "no such asset").into_response();
     };
-    let gzip = headers
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
-    let mut response = if gzip { compress(asset.body.as_bytes()).into_response() } else { asset.body.into_response() };
+    let accepted = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok());
+    let (body, encoding) = kiosque_portal::web::encode_body(asset.body.to_string(), accepted);
+    let mut response = body.into_response();
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type));
     // The URL changes with the content (see `Asset::url`).
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    if gzip {
-        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    if let Some(encoding) = encoding {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
     }
     response
 }
