@@ -18,7 +18,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use kiosque_delivery::{report, Ownership, PerformanceLevels, Report, ReportError, Window};
+use kiosque_delivery::{report, DeploymentFact, Ownership, PerformanceLevels, Report, ReportError, Window};
 use kiosque_portal::{Context, Dashboard, Locale, Notice, Portal};
 
 use crate::DeliveryState;
@@ -51,7 +51,8 @@ enum Focus {
 
 /// What the computation came to.
 enum Outcome {
-    Report(Report),
+    /// The report, and a service's deployments in the window.
+    Report(Report, Vec<DeploymentFact>),
     NotFound,
     Notice(Notice),
 }
@@ -129,8 +130,8 @@ async fn dashboard(
         };
         tokio::task::spawn_blocking(move || compute(&state, &focus, window)).await
     };
-    let report = match work {
-        Ok(Outcome::Report(report)) => report,
+    let (report, deployments) = match work {
+        Ok(Outcome::Report(report, deployments)) => (report, deployments),
         Ok(Outcome::NotFound) => return page(StatusCode::NOT_FOUND, locale, accept, portal().not_found(&cx)),
         Ok(Outcome::Notice(notice)) => {
             let status = if notice == Notice::BadWindow { StatusCode::BAD_REQUEST } else { StatusCode::OK };
@@ -138,7 +139,13 @@ async fn dashboard(
         }
         Err(e) => return crate::internal("drawing a delivery dashboard", e),
     };
-    let d = Dashboard { report: &report, window, thresholds: levels().latest(), catalog: catalog.as_deref() };
+    let d = Dashboard {
+        report: &report,
+        window,
+        thresholds: levels().latest(),
+        catalog: catalog.as_deref(),
+        deployments: &deployments,
+    };
     let body = match &focus {
         Focus::Organisation => Some(portal().delivery_organisation(&cx, &d)),
         Focus::Team(t) => portal().delivery_team(&cx, &d, t),
@@ -169,7 +176,15 @@ fn compute(state: &DeliveryState, focus: &Focus, window: Window) -> Outcome {
     };
     let recorder = state.recorder();
     match report(recorder.history(), &shown, window) {
-        Ok(report) => Outcome::Report(report),
+        Ok(report) => {
+            let deployments = match (focus, window.bounds(recorder.history().latest_finished_at())) {
+                (Focus::Service(service), Ok((from, until))) => {
+                    recorder.history().service_deployment_facts(service, from, until)
+                }
+                _ => Vec::new(),
+            };
+            Outcome::Report(report, deployments)
+        }
         Err(ReportError::NoDeployment) => Outcome::Notice(Notice::NoData),
         Err(ReportError::BadWindow(_)) => Outcome::Notice(Notice::BadWindow),
     }

@@ -115,6 +115,17 @@ impl History {
         })
     }
 
+    /// The facts of a service's production deployments that finished in
+    /// `[from, until)`, oldest first: what a dashboard lists to show where
+    /// its figures come from.
+    pub fn service_deployment_facts(&self, service: &str, from: i64, until: i64) -> Vec<DeploymentFact> {
+        let Some(service) = self.services.get(service) else { return Vec::new() };
+        let list = &self.service_facts[service as usize].production;
+        let start = list.partition_point(|&(t, _)| t < from);
+        let end = list.partition_point(|&(t, _)| t < until);
+        list[start..end.max(start)].iter().filter_map(|&(_, index)| self.fact_at(index)).collect()
+    }
+
     /// The facts of every production deployment, in no particular order.
     pub fn deployment_facts_all(&self) -> impl Iterator<Item = DeploymentFact> + '_ {
         (0..self.deployments.len() as u32).filter_map(|index| self.fact_at(index))

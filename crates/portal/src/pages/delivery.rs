@@ -11,7 +11,7 @@
 
 use fluent_bundle::FluentValue;
 use kiosque_catalog::Catalog;
-use kiosque_delivery::{Bucket, Performance, Report, Row, RowLevels, Scope, Thresholds, Window};
+use kiosque_delivery::{Bucket, DeploymentFact, Performance, Report, Row, RowLevels, Scope, Thresholds, Window};
 use maud::{html, Markup};
 
 use crate::html::{encode_component, entity_url, Page, Section};
@@ -26,6 +26,9 @@ pub struct Dashboard<'a> {
     pub thresholds: Option<&'a Thresholds>,
     /// Titles and catalog links of services and teams, when there is a catalog.
     pub catalog: Option<&'a Catalog>,
+    /// On a service's dashboard, the production deployments of the window
+    /// (oldest first): the figures' drill-down.
+    pub deployments: &'a [DeploymentFact],
 }
 
 /// Why a dashboard cannot be drawn.
@@ -133,6 +136,71 @@ pub fn render_team(page: &Page<'_>, d: &Dashboard<'_>, team: &str) -> Option<Str
     Some(page.document(&title, Section::Delivery, main))
 }
 
+/// Deployments listed in a service's drill-down, newest first.
+const LISTED_DEPLOYMENTS: usize = 100;
+
+/// The window's production deployments: when, how they went, how long the
+/// recovery took, the changes they brought first and their lead times.
+fn deployments_table(page: &Page<'_>, deployments: &[DeploymentFact]) -> Markup {
+    let in_hours = |seconds: i64| Some(seconds as f64 / 3600.0);
+    html! {
+        section aria-labelledby="dora-deployments" {
+            h2 #dora-deployments { (page.t("dora-deployments")) " " span.count { (page.number(deployments.len())) } }
+            @if deployments.is_empty() {
+                p.empty { (page.t("dora-no-deployments")) }
+            } @else {
+                div.table-wrap tabindex="0" {
+                    table {
+                        thead { tr {
+                            th scope="col" { (page.t("dora-col-deployment")) }
+                            th scope="col" { (page.t("dora-col-finished")) }
+                            th scope="col" { (page.t("dora-col-outcome")) }
+                            th scope="col" { (page.t("dora-col-recovery")) }
+                            th scope="col" { (page.t("dora-col-changes")) }
+                            th scope="col" { (page.t("dora-col-lead-median")) }
+                        } }
+                        tbody {
+                            @for fact in deployments.iter().rev().take(LISTED_DEPLOYMENTS) {
+                                tr {
+                                    th scope="row" { "#" (fact.id) }
+                                    td { time datetime=(fact.finished_at) { (page.locale().date_of(fact.finished_at)) " " (clock(fact.finished_at)) } }
+                                    td {
+                                        @if !fact.success { span.badge.warn { (page.t("dora-outcome-failure")) } }
+                                        @else if fact.failed { span.badge.warn { (page.t("dora-outcome-bad")) } }
+                                        @else { (page.t("dora-outcome-success")) }
+                                        @if fact.rework { " " span.badge { (page.t("dora-outcome-rework")) } }
+                                    }
+                                    td { (hours(page, fact.recovery_seconds.and_then(in_hours))) }
+                                    td { (fact.lead_seconds.len()) }
+                                    td { (hours(page, median_seconds(&fact.lead_seconds).and_then(in_hours))) }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if deployments.len() > LISTED_DEPLOYMENTS {
+                    p.hint { (page.t_with("dora-deployments-more", &[("count", (deployments.len() - LISTED_DEPLOYMENTS).into())])) }
+                }
+            }
+        }
+    }
+}
+
+/// `HH:MM UTC` of a moment.
+fn clock(seconds: i64) -> String {
+    let of_day = seconds.rem_euclid(86_400);
+    format!("{:02}:{:02} UTC", of_day / 3600, of_day % 3600 / 60)
+}
+
+/// The median of sorted whole seconds, interpolated as the report's are.
+fn median_seconds(sorted: &[i64]) -> Option<i64> {
+    match sorted.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(sorted[n / 2]),
+        n => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2),
+    }
+}
+
 /// A service: its figures, trends and its weeks. `None` when the report has no such
 /// service.
 pub fn render_service(page: &Page<'_>, d: &Dashboard<'_>, service: &str) -> Option<String> {
@@ -152,6 +220,7 @@ pub fn render_service(page: &Page<'_>, d: &Dashboard<'_>, service: &str) -> Opti
         (window_form(page, d, &format!("/delivery/services/{}", encode_component(service))))
         (figures(page, d, window_row, weeks))
         (weeks_table(page, weeks))
+        (deployments_table(page, d.deployments))
         (levels_note(page, d))
     };
     Some(page.document(&title, Section::Delivery, main))
