@@ -335,10 +335,19 @@ fn delivery_routes(url: &str, state: &Arc<kiosque_server::AppState>) -> Result<(
         })
     });
     let catalog = state.clone();
+    // Read from the catalog once per generation: reports and every /metrics
+    // scrape ask for it.
+    let owners: std::sync::Mutex<Option<(u64, Ownership)>> = std::sync::Mutex::new(None);
     let ownership_of = Box::new(move || -> Ownership {
         let catalog = catalog.catalog();
+        let mut owners = owners.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((generation, ownership)) = owners.as_ref() {
+            if *generation == catalog.generation() {
+                return ownership.clone();
+            }
+        }
         let components = FilterSet::parse("kind=component").unwrap_or_default();
-        catalog
+        let ownership: Ownership = catalog
             .filter(&[components])
             .into_iter()
             .filter_map(|id| {
@@ -346,7 +355,9 @@ fn delivery_routes(url: &str, state: &Arc<kiosque_server::AppState>) -> Result<(
                 let owner = view.relations().find(|r| r.kind == kiosque_model::RelationType::OwnedBy)?;
                 Some((entity_name(view.entity_ref), entity_name(owner.target)))
             })
-            .collect()
+            .collect();
+        *owners = Some((catalog.generation(), ownership.clone()));
+        ownership
     });
     let catalog = state.clone();
     let delivery = Arc::new(
