@@ -62,8 +62,9 @@ pub(crate) fn event(event: &Event) -> Value {
     }
 }
 
-/// A report row: the reference CSV's columns, plus the incident figures.
-pub(crate) fn row(r: &Row) -> Value {
+/// A report row as JSON, wherever a report is given as JSON (API, CLI): the
+/// reference CSV's columns, plus the incident figures.
+pub fn row(r: &Row) -> Value {
     json!({
         "level": r.scope.as_str(),
         "entity": r.entity,

@@ -21,6 +21,8 @@
 
 mod events;
 mod json;
+
+pub use json::row as report_row_json;
 mod pages;
 
 use std::sync::atomic::{AtomicU64, Ordering};

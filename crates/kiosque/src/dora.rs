@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Subcommand, ValueEnum};
-use kiosque_delivery::{write_csv, Bucket, CsvColumns, HistoryConfig, Ownership, Report, Row, Window};
+use kiosque_delivery::{write_csv, Bucket, CsvColumns, HistoryConfig, Ownership, Report, Window};
 use kiosque_delivery_store::{Recorder, StoreError};
 
 /// Bad input lines were reported (the good ones were imported).
@@ -187,7 +187,7 @@ fn report(
 }
 
 fn write_json(report: &Report, out: &mut impl Write) -> std::io::Result<()> {
-    let rows: Vec<serde_json::Value> = report.rows.iter().map(row_json).collect();
+    let rows: Vec<serde_json::Value> = report.rows.iter().map(kiosque_delivery_api::report_row_json).collect();
     let body = serde_json::json!({
         "start": report.start.to_string(),
         "end": report.end.to_string(),
@@ -196,33 +196,6 @@ fn write_json(report: &Report, out: &mut impl Write) -> std::io::Result<()> {
     });
     serde_json::to_writer_pretty(&mut *out, &body)?;
     writeln!(out)
-}
-
-fn row_json(r: &Row) -> serde_json::Value {
-    serde_json::json!({
-        "level": r.scope.as_str(),
-        "entity": r.entity,
-        "team": r.team,
-        "bucket": r.bucket.to_string(),
-        "bucket_start": r.start.to_string(),
-        "bucket_end": r.end.to_string(),
-        "days": r.days,
-        "deployments": r.deployments,
-        "deployments_per_day": r.deployments_per_day,
-        "lead_time_changes": r.lead_time_changes,
-        "lead_time_median_hours": r.lead_time_median_hours,
-        "lead_time_p90_hours": r.lead_time_p90_hours,
-        "production_deployments": r.production_deployments,
-        "failed_deployments": r.failed_deployments,
-        "change_failure_rate": r.change_failure_rate,
-        "recovered_deployments": r.recovered_deployments,
-        "recovery_median_hours": r.recovery_median_hours,
-        "rework_deployments": r.rework_deployments,
-        "rework_rate": r.rework_rate,
-        "incidents": r.incidents,
-        "resolved_incidents": r.resolved_incidents,
-        "incident_recovery_median_hours": r.incident_recovery_median_hours,
-    })
 }
 
 fn write_table(report: &Report, out: &mut impl Write) -> std::io::Result<()> {
