@@ -25,6 +25,18 @@ impl fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
+impl From<kiosque_storage::StorageError> for StoreError {
+    fn from(err: kiosque_storage::StorageError) -> Self {
+        use kiosque_storage::StorageError as E;
+        match err {
+            E::Config(m) => StoreError::Config(m),
+            E::Open(m) => StoreError::Open(m),
+            E::Query(m) => StoreError::Query(m),
+            E::Schema(m) => StoreError::Schema(m),
+        }
+    }
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(err: rusqlite::Error) -> Self {
         StoreError::Query(format!("SQLite: {err}"))

@@ -23,7 +23,6 @@ use std::io::{Read, Write};
 use kiosque_catalog::{ChangeSet, Claim, Conflict, Diagnostic, FileState, Snapshot};
 
 pub use error::StoreError;
-pub use migrate::Migration;
 #[cfg(feature = "postgres")]
 pub use postgres_store::PostgresStore;
 pub use sqlite::SqliteStore;

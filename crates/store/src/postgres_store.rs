@@ -1,26 +1,18 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{self, Read};
-use std::str::FromStr;
-use std::sync::Mutex;
-use std::time::Duration;
 
 use kiosque_catalog::{ChangeSet, Claim, Conflict, Diagnostic, FileState, Snapshot, StoredEntity, StoredRelations};
 use postgres::binary_copy::BinaryCopyInWriter;
-use postgres::config::Host;
-use postgres::error::SqlState;
+
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{ToSql, Type};
-use postgres::{Client, Config, IsolationLevel, NoTls, Row, RowIter, Transaction};
+use postgres::{Client, IsolationLevel, Row, RowIter, Transaction};
 
-use crate::migrate::{check_not_newer, Migration, POSTGRES};
+use crate::migrate::{COMPONENT, POSTGRES};
 use crate::problems::problem_changes;
 use crate::sqlite::{parse_severity, severity_text};
 use crate::{location_id, CatalogStore, ImageWriter, Problems, StoreError, StoredLocation};
-
-/// The key of the advisory lock that serialises migrations between replicas
-/// starting at the same time ("kiosque" in ASCII).
-const MIGRATION_LOCK: i64 = 0x6b_69_6f_73_71_75_65;
 
 /// How many keys one `= ANY($1)` array carries: one parameter whatever its
 /// length, but bounded so that no single message grows without limit.
@@ -32,188 +24,25 @@ const KEYS_PER_STATEMENT: usize = 10_000;
 /// runtime), so every method must be called outside async code, e.g. through
 /// `tokio::task::spawn_blocking`.
 pub struct PostgresStore {
-    config: Config,
-    /// Where the database is, for messages: never the password.
-    target: String,
-    /// `None` once the connection is lost: the next call reconnects.
-    client: Mutex<Option<Client>>,
+    connection: kiosque_storage::postgres::Connection,
 }
 
 impl PostgresStore {
     /// Connects to the database a `postgres://` URL names and brings its schema up to date.
     pub fn open(url: &str) -> Result<PostgresStore, StoreError> {
-        let mut config = Config::from_str(url).map_err(|e| {
-            StoreError::Config(format!(
-                "invalid PostgreSQL URL (expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE): {}",
-                with_causes(&e)
-            ))
-        })?;
-        if config.get_connect_timeout().is_none() {
-            config.connect_timeout(Duration::from_secs(10));
-        }
-        if config.get_application_name().is_none() {
-            config.application_name("kiosque");
-        }
-        let target = describe(&config);
-        let mut client = connect(&config, &target)?;
-        migrate(&mut client, POSTGRES).map_err(|e| match e {
-            StoreError::Query(m) => StoreError::Open(format!("cannot prepare PostgreSQL database {target}: {m}")),
-            other => other,
-        })?;
-        Ok(PostgresStore { config, target, client: Mutex::new(Some(client)) })
+        let connection = kiosque_storage::postgres::Connection::open(url)?;
+        connection.migrate(COMPONENT, POSTGRES)?;
+        Ok(PostgresStore { connection })
     }
 
     /// Where the database is (host, port, database and user; no password).
     pub fn target(&self) -> &str {
-        &self.target
+        self.connection.target()
     }
 
-    /// Runs `work` with the connection, reconnecting first if it was lost.
     fn with_client<R>(&self, work: impl FnOnce(&mut Client) -> Result<R, StoreError>) -> Result<R, StoreError> {
-        // A panic while holding the lock cannot leave a transaction half-applied:
-        // dropping a `Transaction` rolls it back and dropping a COPY aborts it,
-        // so a poisoned lock is safe to reuse.
-        let mut slot = self.client.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if slot.as_ref().is_none_or(Client::is_closed) {
-            *slot = None;
-            *slot = Some(connect(&self.config, &self.target)?);
-        }
-        let client = slot.as_mut().expect("connected just above");
-        let result = work(client);
-        if client.is_closed() {
-            *slot = None;
-        }
-        result
+        self.connection.with_client(work)
     }
-}
-
-impl Drop for PostgresStore {
-    fn drop(&mut self) {
-        // Closing the connection blocks on the client's own runtime, which
-        // panics inside async code: close it on a thread of its own so that
-        // the store can be dropped from anywhere.
-        let slot = self.client.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(client) = slot.take() {
-            let _ = std::thread::Builder::new()
-                .name("kiosque-pg-close".into())
-                .spawn(move || drop(client))
-                .map(|t| t.join());
-        }
-    }
-}
-
-/// `database "kiosque" on db.internal:5432 (user kiosque)`.
-fn describe(config: &Config) -> String {
-    let ports = config.get_ports();
-    let port = |i: usize| ports.get(i).or(ports.first()).copied().unwrap_or(5432);
-    let mut hosts: Vec<String> = config
-        .get_hosts()
-        .iter()
-        .enumerate()
-        .map(|(i, host)| match host {
-            Host::Tcp(name) => format!("{name}:{}", port(i)),
-            Host::Unix(dir) => format!("{}/.s.PGSQL.{}", dir.display(), port(i)),
-        })
-        .collect();
-    if hosts.is_empty() {
-        hosts = config.get_hostaddrs().iter().enumerate().map(|(i, addr)| format!("{addr}:{}", port(i))).collect();
-    }
-    let hosts = if hosts.is_empty() { "(no host)".to_string() } else { hosts.join(",") };
-    let user = config.get_user().unwrap_or("(no user)");
-    let database = config.get_dbname().or(config.get_user()).unwrap_or("(none)");
-    format!("\"{database}\" on {hosts} (user {user})")
-}
-
-fn connect(config: &Config, target: &str) -> Result<Client, StoreError> {
-    config.connect(NoTls).map_err(|err| {
-        let hint = connect_hint(&err);
-        let detail = err.as_db_error().map_or_else(|| with_causes(&err), |e| e.message().to_string());
-        if hint.is_empty() {
-            StoreError::Open(format!("cannot connect to PostgreSQL database {target}: {detail}"))
-        } else {
-            StoreError::Open(format!("cannot connect to PostgreSQL database {target}: {hint} ({detail})"))
-        }
-    })
-}
-
-/// `error connecting to server: Connection refused (os error 111)`.
-fn with_causes(err: &postgres::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.ends_with(&cause_text) {
-            text = format!("{text}: {cause_text}");
-        }
-        source = cause.source();
-    }
-    text
-}
-
-fn connect_hint(err: &postgres::Error) -> &'static str {
-    if let Some(db) = err.as_db_error() {
-        return match db.code() {
-            c if *c == SqlState::INVALID_CATALOG_NAME => {
-                "the database does not exist (create it first, e.g. with createdb)"
-            }
-            c if *c == SqlState::INVALID_PASSWORD || *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION => {
-                "authentication failed: check the user and password"
-            }
-            c if *c == SqlState::TOO_MANY_CONNECTIONS => "the server has no connection slot left",
-            c if *c == SqlState::CANNOT_CONNECT_NOW => "the server is starting up or shutting down",
-            _ => "",
-        };
-    }
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        if let Some(io) = cause.downcast_ref::<io::Error>() {
-            return match io.kind() {
-                io::ErrorKind::ConnectionRefused => {
-                    "connection refused: is the server running and listening on that address?"
-                }
-                io::ErrorKind::TimedOut => "the server did not answer in time",
-                io::ErrorKind::NotFound => "no such host or socket",
-                io::ErrorKind::PermissionDenied => "permission denied",
-                _ => "",
-            };
-        }
-        source = cause.source();
-    }
-    ""
-}
-
-fn migrate(client: &mut Client, migrations: &[Migration]) -> Result<(), StoreError> {
-    let mut tx = client.transaction()?;
-    // Replicas starting together wait for each other here; the lock is
-    // released when the transaction ends, whatever happens.
-    tx.batch_execute(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))?;
-    let exists: bool = tx.query_one("SELECT to_regclass('kiosque_migrations') IS NOT NULL", &[])?.try_get(0)?;
-    if !exists {
-        tx.batch_execute(
-            "CREATE TABLE kiosque_migrations (
-                component TEXT NOT NULL, version BIGINT NOT NULL, applied_at TIMESTAMPTZ NOT NULL,
-                PRIMARY KEY (component, version)
-             )",
-        )?;
-    }
-    for migration in migrations {
-        let applied = tx.query_opt(
-            "SELECT version FROM kiosque_migrations WHERE component = $1 AND version = $2",
-            &[&migration.component, &migration.version],
-        )?;
-        if applied.is_none() {
-            tx.batch_execute(migration.sql)?;
-            tx.execute(
-                "INSERT INTO kiosque_migrations (component, version, applied_at) VALUES ($1, $2, now())",
-                &[&migration.component, &migration.version],
-            )?;
-        }
-    }
-    let newest: Option<i64> =
-        tx.query_one("SELECT MAX(version) FROM kiosque_migrations WHERE component = 'catalog'", &[])?.try_get(0)?;
-    check_not_newer(newest, migrations)?;
-    tx.commit()?;
-    Ok(())
 }
 
 /// PostgreSQL text cannot hold NUL characters; free-form text (diagnostic
@@ -657,7 +486,7 @@ impl CatalogStore for PostgresStore {
         let generation = i64::try_from(generation).unwrap_or(i64::MAX);
         // On a connection of its own: writing a hundred megabytes takes a
         // while, and refreshes must not queue behind it for the shared one.
-        let mut client = connect(&self.config, &self.target)?;
+        let mut client = self.connection.connect_new()?;
         // Replicas may save the same generation at once: the last one stays,
         // and an older generation never replaces a newer one.
         let mut tx = client.transaction()?;

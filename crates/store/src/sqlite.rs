@@ -1,14 +1,14 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
-use std::path::Path;
+
 use std::sync::Mutex;
 
 use kiosque_catalog::{ChangeSet, Claim, Conflict, Diagnostic, FileState, Snapshot, StoredEntity, StoredRelations};
 use kiosque_model::Severity;
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, Transaction};
 
-use crate::migrate::{check_not_newer, Migration, SQLITE};
+use crate::migrate::{COMPONENT, SQLITE};
 use crate::problems::problem_changes;
 use crate::{location_id, CatalogStore, ImageWriter, Problems, StoreError, StoredLocation};
 
@@ -26,50 +26,19 @@ const IMAGE_FILE_MAGIC: &[u8; 8] = b"KQIMAGE1";
 const SELECT_CONFLICTS: &str =
     "SELECT entity_ref, winner_file, loser_file FROM catalog_conflicts ORDER BY entity_ref, loser_file";
 
-fn open_error(path: &str, err: rusqlite::Error) -> StoreError {
-    let hint = match &err {
-        rusqlite::Error::SqliteFailure(e, _) => match e.code {
-            rusqlite::ErrorCode::NotADatabase => "the file is not a SQLite database (corrupt, or another kind of file)",
-            rusqlite::ErrorCode::ReadOnly => "the database file or its directory is read-only",
-            rusqlite::ErrorCode::CannotOpen => {
-                "the file cannot be opened (does its directory exist and is it writable?)"
-            }
-            rusqlite::ErrorCode::PermissionDenied => "permission denied",
-            rusqlite::ErrorCode::DatabaseBusy => "the database is locked by another process",
-            _ => "",
-        },
-        _ => "",
-    };
-    if hint.is_empty() {
-        StoreError::Open(format!("cannot open SQLite database {path}: {err}"))
-    } else {
-        StoreError::Open(format!("cannot open SQLite database {path}: {hint} ({err})"))
-    }
-}
-
 impl SqliteStore {
     /// Opens (creating if needed) the database file and brings its schema up to date.
     pub fn open(path: &str) -> Result<SqliteStore, StoreError> {
-        if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
-            if !parent.is_dir() {
-                return Err(StoreError::Open(format!(
-                    "cannot open SQLite database {path}: directory {} does not exist",
-                    parent.display()
-                )));
+        let mut connection = kiosque_storage::sqlite::open(path, 65_536)?;
+        kiosque_storage::sqlite::migrate(&mut connection, COMPONENT, SQLITE).map_err(|e| match e {
+            kiosque_storage::StorageError::Query(m) => {
+                StoreError::Open(format!("cannot prepare SQLite database {path}: {m}"))
             }
-        }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut connection = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, e))?;
-        connection
-            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -65536;")
-            .map_err(|e| open_error(path, e))?;
-        migrate(&mut connection, SQLITE).map_err(|e| match e {
-            StoreError::Query(m) => StoreError::Open(format!("cannot prepare SQLite database {path}: {m}")),
-            other => other,
+            other => other.into(),
         })?;
         let store_id: String = connection
             .query_row("SELECT value FROM catalog_meta WHERE key = 'store_id'", [], |r| r.get(0))
-            .map_err(|e| open_error(path, e))?;
+            .map_err(|e| StoreError::from(kiosque_storage::sqlite::open_error(path, e)))?;
         Ok(SqliteStore { path: path.to_string(), store_id, connection: Mutex::new(connection) })
     }
 
@@ -90,34 +59,6 @@ impl SqliteStore {
     pub fn path(&self) -> &str {
         &self.path
     }
-}
-
-fn migrate(connection: &mut Connection, migrations: &[Migration]) -> Result<(), StoreError> {
-    connection.execute_batch(
-        "CREATE TABLE IF NOT EXISTS kiosque_migrations (component TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (component, version))",
-    )?;
-    let tx = connection.transaction()?;
-    for migration in migrations {
-        let applied: Option<i64> = tx
-            .query_row(
-                "SELECT version FROM kiosque_migrations WHERE component = ?1 AND version = ?2",
-                params![migration.component, migration.version],
-                |row| row.get(0),
-            )
-            .optional()?;
-        if applied.is_none() {
-            tx.execute_batch(migration.sql)?;
-            tx.execute(
-                "INSERT INTO kiosque_migrations (component, version, applied_at) VALUES (?1, ?2, datetime('now'))",
-                params![migration.component, migration.version],
-            )?;
-        }
-    }
-    let newest: Option<i64> =
-        tx.query_row("SELECT MAX(version) FROM kiosque_migrations WHERE component = 'catalog'", [], |r| r.get(0))?;
-    check_not_newer(newest, migrations)?;
-    tx.commit()?;
-    Ok(())
 }
 
 /// A conflict from the columns `entity_ref, winner_file, loser_file`.

@@ -3,8 +3,6 @@
 //! sets `KIOSQUE_REQUIRE_POSTGRES=1` so that a missing server fails the run
 //! instead of skipping it).
 
-mod backends;
-
 use std::collections::HashMap;
 use std::io::Read;
 
@@ -236,7 +234,12 @@ fn entities_record_when_their_content_last_changed(store: &dyn CatalogStore) {
     assert_eq!((at(store, "web"), at(store, "api")), (Some(200), Some(300)));
 }
 
-backends::for_each_backend!(
+fn open(url: &str) -> Box<dyn CatalogStore> {
+    kiosque_store::open(url).unwrap_or_else(|e| panic!("{e}"))
+}
+
+kiosque_storage::for_each_backend!(
+    open;
     empty_store_has_nothing,
     import_round_trips_entities_relations_and_files,
     empty_change_keeps_generation,
