@@ -27,6 +27,12 @@ export const PAGES = {
   'asyncapi-definition': '/catalog/default/api/payment-events-api/definition',
   'whats-new': '/whats-new',
   delivery: '/delivery',
+  'delivery-team': '/delivery/teams/payments-team',
+  'delivery-service': '/delivery/services/payments-service',
+  surveys: '/surveys',
+  'survey-form': '/surveys/developer-experience',
+  'survey-results': '/surveys/developer-experience/results',
+  'sign-in': '/sign-in',
   'not-found': '/catalog/default/component/no-such-thing',
 };
 

@@ -14,6 +14,7 @@ pub struct Config {
     pub auth: AuthSection,
     pub log: LogConfig,
     pub portal: PortalConfig,
+    pub surveys: SurveysConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -84,6 +85,21 @@ pub struct PortalConfig {
 pub struct AuthSection {
     pub api_token: Option<String>,
     pub read_requires_token: bool,
+    /// How people sign in to the portal: `off`, `proxy` (a header set by the proxy in
+    /// front, see `proxy_header`) or `guest` (anyone picks a catalog user: trials only).
+    pub sign_in: Option<String>,
+    /// The header that names the signed-in person with `proxy` sign-in.
+    pub proxy_header: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct SurveysConfig {
+    /// A folder of survey files (`*.yaml`), read at start-up.
+    pub dir: Option<String>,
+    /// The key participant keys are derived with (at least 16 characters). Without one, a
+    /// key made at random is kept in the database.
+    pub secret: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -142,6 +158,18 @@ impl Config {
         if let Some(v) = var("KIOSQUE_NEWS_DIR") {
             self.portal.news_dir = Some(v);
         }
+        if let Some(v) = var("KIOSQUE_SIGN_IN") {
+            self.auth.sign_in = Some(v);
+        }
+        if let Some(v) = var("KIOSQUE_PROXY_HEADER") {
+            self.auth.proxy_header = Some(v);
+        }
+        if let Some(v) = var("KIOSQUE_SURVEYS_DIR") {
+            self.surveys.dir = Some(v);
+        }
+        if let Some(v) = var("KIOSQUE_SURVEY_SECRET") {
+            self.surveys.secret = Some(v);
+        }
         if let Some(v) = var("KIOSQUE_LOG_FORMAT") {
             self.log.format = v;
         }
@@ -150,6 +178,18 @@ impl Config {
         }
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return Err(format!("log format must be \"text\" or \"json\", got \"{}\"", self.log.format));
+        }
+        if !matches!(self.auth.sign_in.as_deref(), None | Some("off" | "proxy" | "guest")) {
+            return Err(format!(
+                "sign-in must be \"off\", \"proxy\" or \"guest\", got \"{}\"",
+                self.auth.sign_in.as_deref().unwrap_or_default()
+            ));
+        }
+        if self.auth.sign_in.as_deref() == Some("proxy") && self.auth.proxy_header.is_none() {
+            return Err("proxy sign-in needs the header the proxy sets: proxy_header (e.g. X-Forwarded-Email)".into());
+        }
+        if self.surveys.secret.as_deref().is_some_and(|s| s.len() < 16) {
+            return Err("the survey secret must be at least 16 characters long".into());
         }
         if self.auth.api_token.as_deref().is_some_and(|t| t.len() < 16) {
             return Err("the API token must be at least 16 characters long".into());

@@ -31,6 +31,36 @@ pub enum DoraCommand {
         #[arg(long = "production-environment", default_value = "production")]
         production_environments: Vec<String>,
     },
+    /// Imports the changes of a local git repository's history (and, with --tags, its
+    /// release tags as deployments). Running it again changes nothing.
+    ImportGit {
+        /// A git repository: a work tree or a bare clone.
+        repo: PathBuf,
+        /// The repository as events name it, like acme/payments (default: from the origin remote).
+        #[arg(long)]
+        repository: Option<String>,
+        /// The branch or commit whose history is read.
+        #[arg(long = "ref", default_value = "HEAD")]
+        rev: String,
+        /// Only changes merged from this time on (RFC 3339, e.g. 2026-01-01T00:00:00Z).
+        #[arg(long)]
+        since: Option<String>,
+        /// Tags matching this glob (e.g. 'v*') become successful deployments of --service.
+        #[arg(long, requires = "service")]
+        tags: Option<String>,
+        /// The service the tags deploy.
+        #[arg(long, requires = "tags")]
+        service: Option<String>,
+        /// The environment the tags deploy to.
+        #[arg(long, default_value = "production")]
+        environment: String,
+        /// sqlite://FILE (default: sqlite://kiosque.db) or postgres://USER@HOST/DB.
+        #[arg(long, env = "KIOSQUE_DATABASE_URL")]
+        database: Option<String>,
+        /// An environment whose deployments count as production (repeat for several).
+        #[arg(long = "production-environment", default_value = "production")]
+        production_environments: Vec<String>,
+    },
     /// Prints the DORA figures of the organisation, every team and every service (or of
     /// one service or team), for the window and each ISO week of it.
     Report {
@@ -66,6 +96,25 @@ pub fn run(command: DoraCommand, database_url: &str) -> Result<ExitCode, String>
         DoraCommand::Import { dir, database, production_environments } => {
             import(&dir, database.as_deref().unwrap_or(database_url), production_environments)
         }
+        DoraCommand::ImportGit {
+            repo,
+            repository,
+            rev,
+            since,
+            tags,
+            service,
+            environment,
+            database,
+            production_environments,
+        } => {
+            let since = match since.as_deref().map(kiosque_delivery::timestamp_from_rfc3339) {
+                None => None,
+                Some(Ok(t)) => Some(t),
+                Some(Err(e)) => return Ok(usage(&format!("--since: {e}"))),
+            };
+            let source = GitSource { repo, repository, rev, since, tags, service, environment };
+            import_git(source, database.as_deref().unwrap_or(database_url), production_environments)
+        }
         DoraCommand::Report { service, team, end, days, format, database } => {
             let mut window = Window { end: None, days };
             if let Some(end) = end {
@@ -77,6 +126,56 @@ pub fn run(command: DoraCommand, database_url: &str) -> Result<ExitCode, String>
             report(database.as_deref().unwrap_or(database_url), service, team, window, format)
         }
     }
+}
+
+/// What `import-git` reads.
+struct GitSource {
+    repo: PathBuf,
+    repository: Option<String>,
+    rev: String,
+    since: Option<i64>,
+    tags: Option<String>,
+    service: Option<String>,
+    environment: String,
+}
+
+fn import_git(source: GitSource, database_url: &str, production_environments: Vec<String>) -> Result<ExitCode, String> {
+    use kiosque_delivery::Event;
+    use kiosque_delivery_git::{ChangeOptions, GitHistory, TagOptions};
+    let history = match GitHistory::open(&source.repo) {
+        Ok(history) => history,
+        Err(e) => return Ok(usage(&e.to_string())),
+    };
+    if history.is_shallow() {
+        eprintln!("kiosque: {} is a shallow clone: only the history it holds is read", source.repo.display());
+    }
+    let Some(slug) = source.repository.or_else(|| history.origin_slug()) else {
+        return Ok(usage("the repository has no origin remote to name it: give --repository OWNER/NAME"));
+    };
+    let options = ChangeOptions { repository: slug.clone(), rev: source.rev, since: source.since };
+    let mut events: Vec<Event> = match history.changes(&options) {
+        Ok(changes) => changes.into_iter().map(Event::Change).collect(),
+        Err(e) => return Ok(usage(&e.to_string())),
+    };
+    if let (Some(pattern), Some(service)) = (source.tags, source.service) {
+        let options =
+            TagOptions { repository: slug, service, environment: source.environment, pattern, since: source.since };
+        match history.tag_deployments(&options) {
+            Ok(found) => {
+                for skipped in found.skipped {
+                    eprintln!("kiosque: skipped {skipped}");
+                }
+                events.extend(found.deployments.into_iter().map(Event::Deployment));
+            }
+            Err(e) => return Ok(usage(&e.to_string())),
+        }
+    }
+    let store = kiosque_delivery_store::open(database_url).map_err(|e| e.to_string())?;
+    let mut recorder =
+        Recorder::open(Arc::from(store), HistoryConfig { production_environments }).map_err(|e| e.to_string())?;
+    let recorded = recorder.record(events, Vec::new(), None).map_err(|e| e.to_string())?;
+    eprintln!("imported {} events ({} replaced, {} unchanged)", recorded.added, recorded.replaced, recorded.unchanged);
+    Ok(ExitCode::SUCCESS)
 }
 
 fn usage(message: &str) -> ExitCode {

@@ -6,8 +6,12 @@
 
 mod config;
 mod dora;
+mod example_data;
+mod example_history;
+mod example_survey_answers;
 mod memory;
 mod output;
+mod surveys;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,6 +26,7 @@ use kiosque_store::CatalogStore;
 use serde_json::{json, Value};
 
 use config::Config;
+use kiosque_server::identity::SignIn;
 use output::Format;
 
 // Parsing tens of thousands of files is allocation-bound: mimalloc makes it markedly faster.
@@ -57,6 +62,16 @@ enum Command {
     /// Delivery metrics (DORA): back-fill events, report the keys.
     #[command(subcommand)]
     Dora(dora::DoraCommand),
+    /// Developer-satisfaction surveys.
+    #[command(subcommand)]
+    Survey(SurveyCommand),
+}
+
+#[derive(Subcommand)]
+enum SurveyCommand {
+    /// Checks survey files (a file or a folder of *.yaml) and reports every problem as
+    /// file:line:col; exit status 1 if there is any.
+    Check { path: PathBuf },
 }
 
 #[derive(Args)]
@@ -160,6 +175,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve(config, args),
         Command::Catalog(command) => catalog(config, command),
         Command::Dora(command) => dora::run(command, &config.database.url),
+        Command::Survey(SurveyCommand::Check { path }) => Ok(surveys::check(&path)),
     };
     match result {
         Ok(code) => code,
@@ -265,13 +281,21 @@ fn serve(config: Config, args: ServeArgs) -> Result<ExitCode, String> {
     let mut locations: Vec<(String, String)> =
         config.catalog.locations.iter().map(|l| (l.kind.clone(), absolute_target(&l.kind, &l.target))).collect();
     let mut news_dir = config.portal.news_dir.as_ref().map(PathBuf::from);
+    let mut surveys_dir = config.surveys.dir.as_ref().map(PathBuf::from);
+    let mut sign_in = config.auth.sign_in.clone();
     if args.example {
         let url = args.database.database.clone().unwrap_or_else(|| config.database.url.clone());
         let root = example_location(&url)?;
         // The example's announcements sit beside its root descriptor.
+        let example_dir = std::path::Path::new(&root).parent();
         if news_dir.is_none() {
-            news_dir = std::path::Path::new(&root).parent().map(|dir| dir.join("news"));
+            news_dir = example_dir.map(|dir| dir.join("news"));
         }
+        if surveys_dir.is_none() {
+            surveys_dir = example_dir.map(|dir| dir.join("surveys"));
+        }
+        // People try the example without a proxy in front: they pick who they are.
+        sign_in.get_or_insert_with(|| "guest".to_string());
         locations.push(("file".into(), root));
     }
     for (kind, target) in &locations {
@@ -291,13 +315,21 @@ fn serve(config: Config, args: ServeArgs) -> Result<ExitCode, String> {
     let release = Box::new(memory::release_free_memory);
     let state = kiosque_server::AppState::with_memory_release(store, auth, scan_options(&config), release);
     let url = args.database.database.clone().unwrap_or_else(|| config.database.url.clone());
-    let (delivery_public, delivery_api) = delivery_routes(&url, &state)?;
+    state.set_sign_in(match sign_in.as_deref() {
+        Some("guest") => SignIn::Guest,
+        Some("proxy") => SignIn::Proxy { header: config.auth.proxy_header.clone().unwrap_or_default() },
+        _ => SignIn::Off,
+    });
+    let example = args.example.then(example_data::example_organisation);
+    let (delivery_public, delivery_api) = delivery_routes(&url, &state, example.as_ref())?;
+    let survey_pages =
+        surveys::routes(&url, surveys_dir.as_deref(), config.surveys.secret.as_deref(), &state, example.as_ref())?;
     let options = kiosque_server::ServeOptions {
         listen,
         refresh_interval: Duration::from_secs(args.refresh_interval.unwrap_or(config.catalog.refresh_interval_seconds)),
         reload_interval: Duration::from_secs(config.catalog.reload_interval_seconds.max(1)),
         news_dir,
-        capabilities: vec![delivery_public],
+        capabilities: vec![delivery_public, survey_pages],
         capability_apis: vec![("delivery".to_string(), delivery_api)],
     };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
@@ -309,16 +341,23 @@ fn serve(config: Config, args: ServeArgs) -> Result<ExitCode, String> {
 /// mapped to catalog services by their repository annotations.
 /// Returns the routes that authenticate themselves (webhooks, by signature)
 /// and those that go behind the API's token (events, reports).
-fn delivery_routes(url: &str, state: &Arc<kiosque_server::AppState>) -> Result<(axum::Router, axum::Router), String> {
+fn delivery_routes(
+    url: &str,
+    state: &Arc<kiosque_server::AppState>,
+    example: Option<&example_data::ExampleOrganisation>,
+) -> Result<(axum::Router, axum::Router), String> {
     use kiosque_delivery::{HistoryConfig, Ownership};
     use kiosque_delivery_api::{DeliveryConfig, DeliveryState};
     let store = kiosque_delivery_store::open(url).map_err(|e| e.to_string())?;
     let production = std::env::var("KIOSQUE_PRODUCTION_ENVIRONMENTS")
         .map(|v| v.split(',').map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect())
         .unwrap_or_else(|_| vec!["production".to_string()]);
-    let recorder =
+    let mut recorder =
         kiosque_delivery_store::Recorder::open(Arc::from(store), HistoryConfig { production_environments: production })
             .map_err(|e| e.to_string())?;
+    if let Some(organisation) = example {
+        example_data::seed_delivery(&mut recorder, organisation, unix_now())?;
+    }
     let config = DeliveryConfig {
         github_secret: std::env::var("KIOSQUE_GITHUB_WEBHOOK_SECRET").ok().filter(|s| !s.is_empty()),
         gitlab_token: std::env::var("KIOSQUE_GITLAB_WEBHOOK_TOKEN").ok().filter(|s| !s.is_empty()),
@@ -409,6 +448,10 @@ fn delivery_gauges(delivery: &kiosque_delivery_api::DeliveryState) -> String {
         }
     }
     out
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }
 
 /// The name part of an entity reference (`kind:namespace/name`).

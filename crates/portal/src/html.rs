@@ -47,6 +47,7 @@ impl Page<'_> {
             (Section::Docs, "/docs", self.t("nav-docs")),
             (Section::News, "/whats-new", self.t("nav-news")),
             (Section::Delivery, "/delivery", self.t("dora-nav")),
+            (Section::Surveys, "/surveys", self.t("survey-nav")),
         ];
         let theme = self.cx.theme.as_deref().filter(|t| matches!(*t, "light" | "dark"));
         let markup = html! {
@@ -151,6 +152,7 @@ pub enum Section {
     Docs,
     News,
     Delivery,
+    Surveys,
     Search,
     None,
 }

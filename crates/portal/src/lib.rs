@@ -22,6 +22,8 @@ pub use pages::catalog::ListParams;
 pub use pages::delivery::{Dashboard, Notice};
 pub use pages::docs::docs_url;
 pub use pages::news::Announcement;
+pub use pages::sign_in::LISTED_USERS;
+pub use pages::survey::{FormState, SignInLink, SurveyEntry, SurveyForm};
 
 use kiosque_catalog::Catalog;
 
@@ -154,6 +156,45 @@ impl Portal {
     /// A delivery dashboard that cannot be drawn, and why.
     pub fn delivery_notice(&self, cx: &Context, notice: Notice) -> String {
         pages::delivery::render_notice(&self.page(cx), notice)
+    }
+
+    /// The surveys and where the reader stands with each.
+    pub fn surveys(
+        &self,
+        cx: &Context,
+        entries: &[SurveyEntry<'_>],
+        person: Option<&web::Person>,
+        sign_in: Option<SignInLink<'_>>,
+    ) -> String {
+        pages::survey::render_list(&self.page(cx), entries, person, sign_in)
+    }
+
+    /// A survey's form, or why it cannot be answered now.
+    pub fn survey_form(&self, cx: &Context, form: &SurveyForm<'_>) -> String {
+        pages::survey::render_form(&self.page(cx), form)
+    }
+
+    /// A survey's results per team and period, anonymity rules applied.
+    pub fn survey_results(
+        &self,
+        cx: &Context,
+        survey: &kiosque_survey::Survey,
+        summary: &kiosque_survey::Summary,
+        catalog: Option<&Catalog>,
+    ) -> String {
+        pages::survey::render_results(&self.page(cx), survey, summary, catalog)
+    }
+
+    /// The guest sign-in page: pick a catalog user.
+    pub fn sign_in(
+        &self,
+        cx: &Context,
+        users: &[(String, String)],
+        query: &str,
+        back: &str,
+        current: Option<&web::Person>,
+    ) -> String {
+        pages::sign_in::render(&self.page(cx), users, query, back, current)
     }
 
     /// A page for a path that leads nowhere.

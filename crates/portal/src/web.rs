@@ -46,6 +46,14 @@ pub fn cookie<'h>(cookie_headers: &[&'h str], name: &str) -> Option<&'h str> {
     })
 }
 
+/// A signed-in person: a catalog user and the teams (groups) they are a member of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub user_ref: String,
+    pub display_name: String,
+    pub teams: Vec<String>,
+}
+
 /// What a request tells a page.
 pub struct Request<'a> {
     /// Path and query, to come back to after a switch.

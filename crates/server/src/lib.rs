@@ -7,6 +7,7 @@
 //! never wait for writes.
 
 pub mod api;
+pub mod identity;
 mod metrics;
 mod portal;
 pub mod refresh;

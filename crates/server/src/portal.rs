@@ -13,6 +13,7 @@ use axum::Router;
 use kiosque_catalog::FilterSet;
 use kiosque_portal::{asset, Announcement, Context, DocsSite, ListParams, Locale, MkdocsConfig, Portal};
 
+use crate::identity::{Identity, SignIn};
 use crate::state::AppState;
 
 use kiosque_portal::web::{LANGUAGE_COOKIE, NEWS_COOKIE, PAGE_HEADERS, THEME_COOKIE};
@@ -39,6 +40,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/whats-new/feed.xml", get(news_feed))
         .route("/search", get(search))
         .route("/prefs", get(prefs))
+        .route("/sign-in", get(sign_in_page).post(sign_in))
+        .route("/sign-out", axum::routing::post(sign_out))
         .route("/assets/{name}", get(static_asset))
 }
 
@@ -495,6 +498,91 @@ async fn search(State(state): State<Arc<AppState>>, request: Request) -> Respons
     page(StatusCode::OK, request.headers(), cx.locale, portal().search(&cx, &state.catalog(), &text, &pages))
 }
 
+/// A path of this site to come back to: never another site's (`//host`, `/\\host`).
+fn local_path(value: &str) -> Option<&str> {
+    (value.starts_with('/') && !value.starts_with("//") && !value.contains('\\')).then_some(value)
+}
+
+/// `GET /sign-in?q=&back=`: guest sign-in, when it is on.
+async fn sign_in_page(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    let cx = context(&state, &request, None);
+    if *state.identity().sign_in() != SignIn::Guest {
+        return page(StatusCode::NOT_FOUND, request.headers(), cx.locale, portal().not_found(&cx));
+    }
+    let params = pairs(&request);
+    let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("");
+    let (query, back) = (param("q").trim().to_lowercase(), local_path(param("back")).unwrap_or("/"));
+    let catalog = state.catalog();
+    let users: Vec<(String, String)> = FilterSet::parse("kind=user")
+        .map(|users| catalog.filter(&[users]))
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|id| {
+            let person = crate::identity::person_of(&catalog, catalog.get(id)?.entity_ref)?;
+            let matches = query.is_empty()
+                || person.user_ref.to_lowercase().contains(&query)
+                || person.display_name.to_lowercase().contains(&query);
+            matches.then_some((person.user_ref, person.display_name))
+        })
+        .take(kiosque_portal::LISTED_USERS)
+        .collect();
+    let current = state.person(request.headers());
+    let body = portal().sign_in(&cx, &users, &query, back, current.as_ref());
+    page(StatusCode::OK, request.headers(), cx.locale, body)
+}
+
+/// The fields of a posted form.
+async fn form_fields(request: Request) -> Option<Vec<(String, String)>> {
+    let body = axum::body::to_bytes(request.into_body(), 64 << 10).await.ok()?;
+    let text = std::str::from_utf8(&body).ok()?;
+    Some(
+        text.split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                (decode(k), decode(v))
+            })
+            .collect(),
+    )
+}
+
+/// `POST /sign-in` (`user`, `back`): signs a guest in as a catalog user.
+async fn sign_in(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    if *state.identity().sign_in() != SignIn::Guest {
+        return (StatusCode::NOT_FOUND, "guest sign-in is off").into_response();
+    }
+    if !crate::identity::same_origin(request.headers()) {
+        return (StatusCode::FORBIDDEN, "this form must be sent from the portal's own page").into_response();
+    }
+    let Some(fields) = form_fields(request).await else {
+        return (StatusCode::BAD_REQUEST, "the form could not be read").into_response();
+    };
+    let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("");
+    let back = local_path(field("back")).unwrap_or("/").to_string();
+    let Some(person) = crate::identity::person_of(&state.catalog(), field("user")) else {
+        return (StatusCode::BAD_REQUEST, "no such user in the catalog").into_response();
+    };
+    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, back)]).into_response();
+    if let Ok(cookie) = HeaderValue::from_str(&state.identity().guest_cookie(&person.user_ref)) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// `POST /sign-out` (`back`).
+async fn sign_out(request: Request) -> Response {
+    if !crate::identity::same_origin(request.headers()) {
+        return (StatusCode::FORBIDDEN, "this form must be sent from the portal's own page").into_response();
+    }
+    let fields = form_fields(request).await.unwrap_or_default();
+    let back = fields.iter().find(|(k, _)| k == "back").and_then(|(_, v)| local_path(v)).unwrap_or("/").to_string();
+    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, back)]).into_response();
+    if let Ok(cookie) = HeaderValue::from_str(&Identity::sign_out_cookie()) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
 /// Records a language or theme choice in a cookie and goes back to the
 /// page it was made on (a path of this site only).
 async fn prefs(request: Request) -> Response {
@@ -511,7 +599,7 @@ async fn prefs(request: Request) -> Response {
             "theme" if matches!(value.as_str(), "light" | "dark") => {
                 cookies.push(format!("{THEME_COOKIE}={value}; Path=/; Max-Age=31536000; SameSite=Lax"));
             }
-            "back" if value.starts_with('/') && !value.starts_with("//") && !value.contains('\\') => back = value,
+            "back" if local_path(&value).is_some() => back = value,
             _ => {}
         }
     }

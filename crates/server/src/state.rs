@@ -7,6 +7,7 @@ use kiosque_model::Severity;
 use kiosque_store::{CatalogStore, StoreError};
 use tokio::sync::Mutex;
 
+use crate::identity::{Identity, SignIn};
 use crate::metrics::{KindLabels, Metrics, SeverityLabels};
 use crate::refresh::{refresh_changes, RefreshReport};
 
@@ -40,6 +41,8 @@ pub struct AppState {
     saved_image: std::sync::Mutex<u64>,
     /// Other capabilities' metrics, as OpenMetrics text samples.
     metrics_sources: std::sync::Mutex<Vec<MetricsSource>>,
+    /// How people sign in; set once at start-up (nobody is known until then).
+    identity: std::sync::OnceLock<Identity>,
 }
 
 /// Writes a capability's samples (OpenMetrics text, without `# EOF`).
@@ -59,6 +62,7 @@ impl AppState {
             release_memory: None,
             saved_image: std::sync::Mutex::new(0),
             metrics_sources: std::sync::Mutex::new(Vec::new()),
+            identity: std::sync::OnceLock::new(),
         })
     }
 
@@ -79,6 +83,20 @@ impl AppState {
     }
 
     /// Adds a capability's samples to `/metrics`.
+    /// Sets how people sign in; only the first call counts.
+    pub fn set_sign_in(&self, sign_in: SignIn) {
+        let _ = self.identity.set(Identity::new(sign_in));
+    }
+
+    pub fn identity(&self) -> &Identity {
+        self.identity.get_or_init(|| Identity::new(SignIn::Off))
+    }
+
+    /// The person a request comes from, if known.
+    pub fn person(&self, headers: &axum::http::HeaderMap) -> Option<kiosque_portal::web::Person> {
+        self.identity().person(&self.catalog(), headers)
+    }
+
     pub fn add_metrics_source(&self, source: MetricsSource) {
         self.metrics_sources.lock().unwrap_or_else(|p| p.into_inner()).push(source);
     }

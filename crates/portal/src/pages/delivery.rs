@@ -474,7 +474,7 @@ fn ranking(page: &Page<'_>, d: &Dashboard<'_>, rows: &[&Row], scope: Scope) -> M
         @if rows.is_empty() {
             p.empty { (page.t("dora-no-services")) }
         } @else {
-            div.table-wrap {
+            div.table-wrap tabindex="0" {
                 table.dora-table {
                     thead {
                         tr {
@@ -522,7 +522,7 @@ fn weeks_table(page: &Page<'_>, weeks: &[Row]) -> Markup {
     html! {
         section.card aria-labelledby="dora-weeks" {
             h2 #dora-weeks { (page.t("dora-weeks")) }
-            div.table-wrap {
+            div.table-wrap tabindex="0" {
                 table.dora-table {
                     thead {
                         tr {

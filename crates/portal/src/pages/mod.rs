@@ -9,6 +9,8 @@ pub mod graph;
 pub mod home;
 pub mod news;
 pub mod search;
+pub mod sign_in;
+pub mod survey;
 pub mod teams;
 
 use maud::html;
