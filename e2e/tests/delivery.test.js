@@ -26,6 +26,12 @@ test('the organisation, a team and a service, each figure with its level', async
 
     await Promise.all([page.waitForURL('**/delivery/teams/payments-team**'), page.locator('a[href^="/delivery/teams/payments-team"]').first().click()]);
     assert.match(await page.locator('main h1').innerText(), /Payments/);
+    // Beside its figures, the team's latest developer-satisfaction results (or why
+    // they are withheld), linking to the survey's results.
+    const satisfaction = page.locator('section[aria-labelledby="satisfaction-developer-experience"]');
+    assert.match(await satisfaction.locator('h2').innerText(), /^Developer satisfaction · Developer experience$/);
+    assert.match(await satisfaction.innerText(), /Period \d{4}-Q[1-4]/);
+    assert.equal(await satisfaction.locator('a[href="/surveys/developer-experience/results"]').count(), 1);
     await Promise.all([page.waitForURL('**/delivery/services/payments-service**'), page.locator('a[href^="/delivery/services/payments-service"]').first().click()]);
     assert.equal(pathOf(page).split('?')[0], '/delivery/services/payments-service');
 

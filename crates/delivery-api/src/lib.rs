@@ -68,6 +68,10 @@ pub type OwnershipOf = dyn Fn() -> Ownership + Send + Sync;
 /// The served catalog, for the dashboards' titles and links.
 pub type CatalogOf = dyn Fn() -> Arc<kiosque_catalog::Catalog> + Send + Sync;
 
+/// Sections other capabilities draw for a team's dashboard (by team name), in the
+/// reader's language: HTML the portal rendered.
+pub type TeamPanels = dyn Fn(&str, &kiosque_portal::Context) -> Vec<String> + Send + Sync;
+
 /// What the routes share.
 pub struct DeliveryState {
     recorder: Mutex<Recorder>,
@@ -75,6 +79,7 @@ pub struct DeliveryState {
     service_of: Box<ServiceOf>,
     ownership_of: Box<OwnershipOf>,
     catalog_of: Option<Box<CatalogOf>>,
+    team_panels: Option<Box<TeamPanels>>,
     ignored: AtomicU64,
     received: AtomicU64,
 }
@@ -92,6 +97,7 @@ impl DeliveryState {
             service_of,
             ownership_of,
             catalog_of: None,
+            team_panels: None,
             ignored: AtomicU64::new(0),
             received: AtomicU64::new(0),
         }
@@ -101,6 +107,12 @@ impl DeliveryState {
     /// titles and link to their catalog pages.
     pub fn with_catalog(mut self, catalog_of: Box<CatalogOf>) -> DeliveryState {
         self.catalog_of = Some(catalog_of);
+        self
+    }
+
+    /// Gives team dashboards sections drawn by other capabilities (developer satisfaction).
+    pub fn with_team_panels(mut self, team_panels: Box<TeamPanels>) -> DeliveryState {
+        self.team_panels = Some(team_panels);
         self
     }
 

@@ -139,12 +139,26 @@ async fn dashboard(
         }
         Err(e) => return crate::internal("drawing a delivery dashboard", e),
     };
+    // Other capabilities' sections read their own stores: off the async threads.
+    let team_panels = match &focus {
+        Focus::Team(team) if state.team_panels.is_some() => {
+            let (state, team, cx) = (Arc::clone(&state), team.clone(), cx.clone());
+            tokio::task::spawn_blocking(move || state.team_panels.as_ref().map(|f| f(&team, &cx)).unwrap_or_default())
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::error!("drawing a team's panels: {e}");
+                    Vec::new()
+                })
+        }
+        _ => Vec::new(),
+    };
     let d = Dashboard {
         report: &report,
         window,
         thresholds: levels().latest(),
         catalog: catalog.as_deref(),
         deployments: &deployments,
+        team_panels: &team_panels,
     };
     let body = match &focus {
         Focus::Organisation => Some(portal().delivery_organisation(&cx, &d)),

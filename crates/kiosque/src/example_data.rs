@@ -85,7 +85,7 @@ pub fn seed_delivery(recorder: &mut Recorder, organisation: &ExampleOrganisation
 }
 
 /// Records past answers to each survey that has none yet. The catalog lists a few people
-/// per team; the answers stand for whole teams (three people a listed member), so that some
+/// per team; the answers stand for whole teams (five people a listed member), so that some
 /// teams are large enough to show results and the smallest are not.
 pub fn seed_surveys(
     store: &dyn SurveyStore,
@@ -94,7 +94,7 @@ pub fn seed_surveys(
     now: i64,
 ) -> Result<(), String> {
     let headcounts: Vec<(String, usize)> =
-        organisation.teams.iter().map(|(team, members)| (team.clone(), members * 3)).collect();
+        organisation.teams.iter().map(|(team, members)| (team.clone(), members * 5)).collect();
     for survey in surveys {
         if !store.responses(&survey.id).map_err(|e| e.to_string())?.is_empty() {
             continue;

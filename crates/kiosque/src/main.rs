@@ -321,9 +321,13 @@ fn serve(config: Config, args: ServeArgs) -> Result<ExitCode, String> {
         _ => SignIn::Off,
     });
     let example = args.example.then(example_data::example_organisation);
-    let (delivery_public, delivery_api) = delivery_routes(&url, &state, example.as_ref())?;
-    let survey_pages =
-        surveys::routes(&url, surveys_dir.as_deref(), config.surveys.secret.as_deref(), &state, example.as_ref())?;
+    let surveys =
+        surveys::state(&url, surveys_dir.as_deref(), config.surveys.secret.as_deref(), &state, example.as_ref())?;
+    let survey_pages = kiosque_survey_api::pages_router(Arc::clone(&surveys));
+    // A team's delivery dashboard shows its developer satisfaction beside its figures.
+    let team_panels: Box<kiosque_delivery_api::TeamPanels> =
+        Box::new(move |team, cx| surveys.team_panels(&format!("group:default/{team}"), cx));
+    let (delivery_public, delivery_api) = delivery_routes(&url, &state, example.as_ref(), team_panels)?;
     let options = kiosque_server::ServeOptions {
         listen,
         refresh_interval: Duration::from_secs(args.refresh_interval.unwrap_or(config.catalog.refresh_interval_seconds)),
@@ -345,6 +349,7 @@ fn delivery_routes(
     url: &str,
     state: &Arc<kiosque_server::AppState>,
     example: Option<&example_data::ExampleOrganisation>,
+    team_panels: Box<kiosque_delivery_api::TeamPanels>,
 ) -> Result<(axum::Router, axum::Router), String> {
     use kiosque_delivery::{HistoryConfig, Ownership};
     use kiosque_delivery_api::{DeliveryConfig, DeliveryState};
@@ -401,7 +406,8 @@ fn delivery_routes(
     let catalog = state.clone();
     let delivery = Arc::new(
         DeliveryState::new(recorder, config, service_of, ownership_of)
-            .with_catalog(Box::new(move || catalog.catalog())),
+            .with_catalog(Box::new(move || catalog.catalog()))
+            .with_team_panels(team_panels),
     );
     kiosque_server::api::add_openapi_fragment(kiosque_delivery_api::OPENAPI);
     let gauges = delivery.clone();

@@ -70,14 +70,14 @@ pub fn check(path: &Path) -> ExitCode {
     }
 }
 
-/// The survey pages, over the surveys of `dir` (none without one).
-pub fn routes(
+/// The survey capability's state, over the surveys of `dir` (none without one).
+pub fn state(
     database_url: &str,
     dir: Option<&Path>,
     secret: Option<&str>,
     state: &Arc<kiosque_server::AppState>,
     example: Option<&crate::example_data::ExampleOrganisation>,
-) -> Result<axum::Router, String> {
+) -> Result<Arc<SurveyState>, String> {
     let (surveys, problems) = dir.map(read_surveys).unwrap_or_default();
     for problem in problems {
         tracing::error!("survey skipped: {problem}");
@@ -105,5 +105,5 @@ pub fn routes(
     if *state.identity().sign_in() == kiosque_server::identity::SignIn::Guest {
         survey_state = survey_state.with_sign_in_url("/sign-in");
     }
-    Ok(kiosque_survey_api::pages_router(Arc::new(survey_state)))
+    Ok(Arc::new(survey_state))
 }

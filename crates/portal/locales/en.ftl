@@ -345,3 +345,6 @@ sign-in-filter-button = Filter
 sign-in-no-user = No catalog user matches.
 sign-out = Sign out
 survey-hidden-open = shown once the period closes
+survey-col-question = Question
+survey-col-result = Mean and share favourable
+survey-all-results = All the results of this survey

@@ -345,3 +345,6 @@ sign-in-filter-button = Filtrer
 sign-in-no-user = Aucun utilisateur du catalogue ne correspond.
 sign-out = Se déconnecter
 survey-hidden-open = visible à la clôture de la période
+survey-col-question = Question
+survey-col-result = Moyenne et part favorable
+survey-all-results = Tous les résultats de cette enquête

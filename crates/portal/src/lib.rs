@@ -185,6 +185,17 @@ impl Portal {
         pages::survey::render_results(&self.page(cx), survey, summary, catalog)
     }
 
+    /// A team's latest results of a survey, as a section of its delivery dashboard.
+    pub fn survey_team_panel(
+        &self,
+        cx: &Context,
+        survey: &kiosque_survey::Survey,
+        summary: &kiosque_survey::Summary,
+        team: &str,
+    ) -> String {
+        pages::survey::render_team_panel(&self.page(cx), survey, summary, team).into_string()
+    }
+
     /// The guest sign-in page: pick a catalog user.
     pub fn sign_in(
         &self,

@@ -78,6 +78,21 @@ impl SurveyState {
         participation_key(&self.secret, &survey.id, period, &person.user_ref)
     }
 
+    /// A team's latest results of every survey, as sections of its delivery dashboard
+    /// (`team` as a catalog reference, `group:default/NAME`).
+    pub fn team_panels(&self, team: &str, cx: &Context) -> Vec<String> {
+        self.surveys
+            .iter()
+            .filter_map(|survey| match self.summary(survey) {
+                Ok(summary) => Some(portal().survey_team_panel(cx, survey, &summary, team)),
+                Err(e) => {
+                    tracing::error!("summarising survey {}: {e}", survey.id);
+                    None
+                }
+            })
+            .collect()
+    }
+
     /// The survey's results over its last periods, from the stored responses.
     pub fn summary(&self, survey: &Survey) -> Result<Summary, String> {
         let stored = self.store.responses(&survey.id).map_err(|e| e.to_string())?;

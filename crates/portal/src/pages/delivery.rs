@@ -12,7 +12,7 @@
 use fluent_bundle::FluentValue;
 use kiosque_catalog::Catalog;
 use kiosque_delivery::{Bucket, DeploymentFact, Performance, Report, Row, RowLevels, Scope, Thresholds, Window};
-use maud::{html, Markup};
+use maud::{html, Markup, PreEscaped};
 
 use crate::html::{encode_component, entity_url, Page, Section};
 use crate::i18n::Locale;
@@ -29,6 +29,10 @@ pub struct Dashboard<'a> {
     /// On a service's dashboard, the production deployments of the window
     /// (oldest first): the figures' drill-down.
     pub deployments: &'a [DeploymentFact],
+    /// On a team's dashboard, sections other capabilities drew for the team (HTML the
+    /// portal rendered, such as its developer-satisfaction results), shown after its
+    /// figures.
+    pub team_panels: &'a [String],
 }
 
 /// Why a dashboard cannot be drawn.
@@ -126,6 +130,7 @@ pub fn render_team(page: &Page<'_>, d: &Dashboard<'_>, team: &str) -> Option<Str
         p.lead { (catalog_link(page, d.catalog, "group", team)) }
         (window_form(page, d, &format!("/delivery/teams/{}", encode_component(team))))
         (figures(page, d, window_row, weeks))
+        @for panel in d.team_panels { (PreEscaped(panel)) }
         section.card aria-labelledby="dora-team-services" {
             h2 #dora-team-services { (page.t("dora-team-services")) }
             (ranking(page, d, &services, Scope::Service))

@@ -332,3 +332,42 @@ fn cells(page: &Page<'_>, group: &Group, scale: &[&kiosque_survey::Question]) ->
         }
     }
 }
+
+/// A team's latest survey results, for its delivery dashboard: the most recent period
+/// whose results are out (the team's, or why they are withheld), with a link to the rest.
+pub fn render_team_panel(page: &Page<'_>, survey: &Survey, summary: &Summary, team: &str) -> Markup {
+    let scope = Scope::Team(team.to_string());
+    let closed = |g: &&Group| !matches!(g.result, Visible::Hidden(HiddenReason::StillOpen));
+    let latest = summary.groups.iter().filter(|g| g.scope == scope).filter(closed).max_by_key(|g| g.period);
+    let scale: Vec<&kiosque_survey::Question> =
+        survey.questions.iter().filter(|q| matches!(q.kind, QuestionKind::Scale { .. })).collect();
+    let id = format!("satisfaction-{}", survey.id);
+    html! {
+        section.card aria-labelledby=(id) {
+            h2 #(id) { (page.t("survey-satisfaction")) " · " (text(page, &survey.title)) }
+            @match latest {
+                None => p.empty { (page.t("survey-no-results")) },
+                Some(group) => {
+                    p.meta { (page.t_with("survey-period", &[("period", group.period.to_string().into())])) }
+                    @match &group.result {
+                        Visible::Hidden(reason) => p { (hidden(page, *reason)) },
+                        Visible::Shown(_) => div.table-wrap tabindex="0" {
+                            table.survey-table {
+                                thead { tr {
+                                    th scope="col" { (page.t("survey-col-question")) }
+                                    th scope="col" { (page.t("survey-col-result")) }
+                                } }
+                                tbody {
+                                    @for q in &scale {
+                                        tr { th scope="row" { (text(page, &q.text)) } (cells(page, group, &[*q])) }
+                                    }
+                                }
+                            }
+                        },
+                    }
+                },
+            }
+            p { a href={ "/surveys/" (survey.id) "/results" } { (page.t("survey-all-results")) } }
+        }
+    }
+}
