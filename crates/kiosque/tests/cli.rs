@@ -322,3 +322,107 @@ fn dora_imports_the_bulk_format_and_reports_the_keys() {
         String::from_utf8_lossy(&bad.stderr)
     );
 }
+
+#[test]
+fn survey_check_names_each_problem_and_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(
+        dir.path(),
+        "surveys/pulse.yaml",
+        "id: pulse\ntitle: { en: Pulse, fr: Pouls }\nperiod: month\nquestions:\n  - id: ease\n    scale: { en: Easy?, fr: Facile ? }\n",
+    );
+    let checked = kiosque(dir.path(), &["survey", "check", good.to_str().unwrap()]);
+    assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stderr));
+    assert_eq!(stdout(&checked), "pulse: 1 questions, every month\n");
+    // The French text is missing (line 2) and the period unknown (line 3, column 9).
+    write(
+        dir.path(),
+        "surveys/bad.yaml",
+        "id: bad\ntitle: { en: Bad }\nperiod: fortnight\nquestions:\n  - id: ease\n    scale: { en: Easy?, fr: Facile ? }\n",
+    );
+    let checked = kiosque(dir.path(), &["survey", "check", dir.path().join("surveys").to_str().unwrap()]);
+    assert_eq!(checked.status.code(), Some(1));
+    let errors = String::from_utf8_lossy(&checked.stderr);
+    assert!(errors.contains("bad.yaml:2:"), "{errors}");
+    assert!(errors.contains("bad.yaml:3:9:"), "{errors}");
+    assert!(!errors.contains("pulse.yaml"), "{errors}");
+}
+
+/// Runs git in `repo` with fixed identities and the given commit and tag dates.
+fn git(repo: &Path, date: &str, args: &[&str]) {
+    let status = Command::new("git")
+        .args(["-c", "user.name=Ana", "-c", "user.email=ana@example.org", "-c", "init.defaultBranch=main"])
+        .args(args)
+        .current_dir(repo)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .stdout(Stdio::null())
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn dora_import_git_reads_changes_and_release_tags() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("shop");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, "2024-03-05T10:00:00+02:00", &["init", "-q"]);
+    // c1 at 08:00 UTC, c2 at 09:00 UTC; v1 tagged (annotated) at 13:00 UTC ships both.
+    git(&repo, "2024-03-05T10:00:00+02:00", &["commit", "-q", "--allow-empty", "-m", "c1"]);
+    git(&repo, "2024-03-05T09:00:00+00:00", &["commit", "-q", "--allow-empty", "-m", "c2"]);
+    git(&repo, "2024-03-05T13:00:00Z", &["tag", "-a", "v1", "-m", "release 1"]);
+    // c3 at 14:00 UTC; v2 tagged at 18:00 UTC ships it.
+    git(&repo, "2024-03-05T09:00:00-05:00", &["commit", "-q", "--allow-empty", "-m", "c3"]);
+    git(&repo, "2024-03-05T18:00:00Z", &["tag", "-a", "v2", "-m", "release 2"]);
+
+    let database = format!("sqlite://{}", dir.path().join("d.db").display());
+    let owners = dir.path().join("owners");
+    write(&owners, "services.csv", "service,team,level\nshop,team-a,elite\n");
+    write(&owners, "changes.jsonl", "");
+    let imported = kiosque(dir.path(), &["dora", "import", owners.to_str().unwrap(), "--database", &database]);
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    let args = ["dora", "import-git", repo.to_str().unwrap(), "--repository", "example/shop", "--tags", "v*"];
+    let args = [&args[..], &["--service", "shop", "--database", &database]].concat();
+    let imported = kiosque(dir.path(), &args);
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    assert_eq!(String::from_utf8_lossy(&imported.stderr), "imported 5 events (0 replaced, 0 unchanged)\n");
+    // Again: nothing new.
+    let again = kiosque(dir.path(), &args);
+    assert_eq!(String::from_utf8_lossy(&again.stderr), "imported 0 events (0 replaced, 5 unchanged)\n");
+
+    let report = kiosque(
+        dir.path(),
+        &[
+            "dora",
+            "report",
+            "--service",
+            "shop",
+            "--end",
+            "2024-03-05",
+            "--days",
+            "1",
+            "--format",
+            "json",
+            "--database",
+            &database,
+        ],
+    );
+    assert!(report.status.success(), "{}", String::from_utf8_lossy(&report.stderr));
+    let json: Value = serde_json::from_str(&stdout(&report)).expect("JSON report");
+    let rows = json.get("rows").and_then(Value::as_array).expect("rows");
+    let window = rows.iter().find(|r| r["bucket"] == "window" && r["entity"] == "shop").expect("the window row");
+    // Two releases; lead times c1 5 h, c2 4 h (to v1 at 13:00), c3 4 h (to v2 at 18:00):
+    // sorted 4, 4, 5: median 4 h, 90th percentile at 1.8: 4 + 0.8 × 1 = 4.8 h.
+    assert_eq!(window["deployments"], 2);
+    assert!((window["lead_time_median_hours"].as_f64().unwrap() - 4.0).abs() < 1e-9, "{window}");
+    assert!((window["lead_time_p90_hours"].as_f64().unwrap() - 4.8).abs() < 1e-9, "{window}");
+
+    // Not a repository: a usage error that names it.
+    let missing = kiosque(
+        dir.path(),
+        &["dora", "import-git", dir.path().join("nope").to_str().unwrap(), "--database", &database],
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("nope"));
+}
