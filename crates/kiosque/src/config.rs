@@ -15,6 +15,7 @@ pub struct Config {
     pub log: LogConfig,
     pub portal: PortalConfig,
     pub surveys: SurveysConfig,
+    pub delivery: DeliverySection,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -90,6 +91,46 @@ pub struct AuthSection {
     pub sign_in: Option<String>,
     /// The header that names the signed-in person with `proxy` sign-in.
     pub proxy_header: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeliverySection {
+    /// Environments whose deployments count as production (`KIOSQUE_PRODUCTION_ENVIRONMENTS`,
+    /// comma-separated). Never guessed from job names.
+    pub production_environments: Vec<String>,
+    /// Annotations of catalog components that name their repository (`owner/name`), read
+    /// in this order to map events to services.
+    pub repository_annotations: Vec<String>,
+    /// `KIOSQUE_GITHUB_WEBHOOK_SECRET`.
+    pub github_webhook_secret: Option<String>,
+    /// `KIOSQUE_GITLAB_WEBHOOK_TOKEN`.
+    pub gitlab_webhook_token: Option<String>,
+    /// An issue carrying this label is an incident.
+    pub incident_label: String,
+    /// GitHub Actions workflows and GitLab pipelines that deploy, by name, with the
+    /// environment each deploys to.
+    pub deployment_workflows: Vec<DeploymentWorkflow>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeploymentWorkflow {
+    pub name: String,
+    pub environment: String,
+}
+
+impl Default for DeliverySection {
+    fn default() -> Self {
+        DeliverySection {
+            production_environments: vec!["production".into()],
+            repository_annotations: vec!["github.com/project-slug".into(), "gitlab.com/project-slug".into()],
+            github_webhook_secret: None,
+            gitlab_webhook_token: None,
+            incident_label: "incident".into(),
+            deployment_workflows: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -170,6 +211,16 @@ impl Config {
         if let Some(v) = var("KIOSQUE_SURVEY_SECRET") {
             self.surveys.secret = Some(v);
         }
+        if let Some(v) = var("KIOSQUE_PRODUCTION_ENVIRONMENTS") {
+            self.delivery.production_environments =
+                v.split(',').map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect();
+        }
+        if let Some(v) = var("KIOSQUE_GITHUB_WEBHOOK_SECRET").filter(|v| !v.is_empty()) {
+            self.delivery.github_webhook_secret = Some(v);
+        }
+        if let Some(v) = var("KIOSQUE_GITLAB_WEBHOOK_TOKEN").filter(|v| !v.is_empty()) {
+            self.delivery.gitlab_webhook_token = Some(v);
+        }
         if let Some(v) = var("KIOSQUE_LOG_FORMAT") {
             self.log.format = v;
         }
@@ -187,6 +238,9 @@ impl Config {
         }
         if self.auth.sign_in.as_deref() == Some("proxy") && self.auth.proxy_header.is_none() {
             return Err("proxy sign-in needs the header the proxy sets: proxy_header (e.g. X-Forwarded-Email)".into());
+        }
+        if self.delivery.production_environments.is_empty() {
+            return Err("no production environment is declared: name at least one (e.g. production)".into());
         }
         if self.surveys.secret.as_deref().is_some_and(|s| s.len() < 16) {
             return Err("the survey secret must be at least 16 characters long".into());
@@ -231,6 +285,28 @@ mod tests {
         assert_eq!(config.database.url, "postgres://db/kiosque");
         assert_eq!(config.catalog.refresh_interval_seconds, 5);
         assert_eq!(config.auth.api_token.as_deref(), Some("0123456789abcdef"));
+    }
+
+    #[test]
+    fn delivery_settings_come_from_the_file_and_the_environment() {
+        let mut config: Config = toml::from_str(
+            "[delivery]\nproduction_environments = [\"prod-eu\", \"prod-us\"]\n\
+             deployment_workflows = [{ name = \"Deploy\", environment = \"prod-eu\" }]\n",
+        )
+        .unwrap();
+        assert_eq!(config.delivery.production_environments, ["prod-eu", "prod-us"]);
+        assert_eq!(config.delivery.repository_annotations[0], "github.com/project-slug");
+        assert_eq!(config.delivery.deployment_workflows[0].environment, "prod-eu");
+        config
+            .apply_env(|name| match name {
+                "KIOSQUE_PRODUCTION_ENVIRONMENTS" => Some(" live , ".into()),
+                "KIOSQUE_GITHUB_WEBHOOK_SECRET" => Some("s3cret".into()),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(config.delivery.production_environments, ["live"]);
+        assert_eq!(config.delivery.github_webhook_secret.as_deref(), Some("s3cret"));
+        assert!(config.apply_env(|n| (n == "KIOSQUE_PRODUCTION_ENVIRONMENTS").then(|| ",".into())).is_err());
     }
 
     #[test]

@@ -27,8 +27,9 @@ pub enum DoraCommand {
         /// sqlite://FILE (default: sqlite://kiosque.db) or postgres://USER@HOST/DB.
         #[arg(long, env = "KIOSQUE_DATABASE_URL")]
         database: Option<String>,
-        /// An environment whose deployments count as production (repeat for several).
-        #[arg(long = "production-environment", default_value = "production")]
+        /// An environment whose deployments count as production (repeat for several;
+        /// default: the configuration's `[delivery] production_environments`).
+        #[arg(long = "production-environment")]
         production_environments: Vec<String>,
     },
     /// Imports the changes of a local git repository's history (and, with --tags, its
@@ -57,8 +58,9 @@ pub enum DoraCommand {
         /// sqlite://FILE (default: sqlite://kiosque.db) or postgres://USER@HOST/DB.
         #[arg(long, env = "KIOSQUE_DATABASE_URL")]
         database: Option<String>,
-        /// An environment whose deployments count as production (repeat for several).
-        #[arg(long = "production-environment", default_value = "production")]
+        /// An environment whose deployments count as production (repeat for several;
+        /// default: the configuration's `[delivery] production_environments`).
+        #[arg(long = "production-environment")]
         production_environments: Vec<String>,
     },
     /// Prints the DORA figures of the organisation, every team and every service (or of
@@ -90,11 +92,13 @@ pub enum ReportFormat {
 }
 
 /// Runs a `dora` command; `database_url` is the configured database, used when the command
-/// names none. An `Err` is a database that cannot be used (exit status 3).
-pub fn run(command: DoraCommand, database_url: &str) -> Result<ExitCode, String> {
+/// names none, and `production` the configured production environments. An `Err` is a
+/// database that cannot be used (exit status 3).
+pub fn run(command: DoraCommand, database_url: &str, production: &[String]) -> Result<ExitCode, String> {
+    let or_configured = |given: Vec<String>| if given.is_empty() { production.to_vec() } else { given };
     match command {
         DoraCommand::Import { dir, database, production_environments } => {
-            import(&dir, database.as_deref().unwrap_or(database_url), production_environments)
+            import(&dir, database.as_deref().unwrap_or(database_url), or_configured(production_environments))
         }
         DoraCommand::ImportGit {
             repo,
@@ -113,7 +117,7 @@ pub fn run(command: DoraCommand, database_url: &str) -> Result<ExitCode, String>
                 Some(Err(e)) => return Ok(usage(&format!("--since: {e}"))),
             };
             let source = GitSource { repo, repository, rev, since, tags, service, environment };
-            import_git(source, database.as_deref().unwrap_or(database_url), production_environments)
+            import_git(source, database.as_deref().unwrap_or(database_url), or_configured(production_environments))
         }
         DoraCommand::Report { service, team, end, days, format, database } => {
             let mut window = Window { end: None, days };

@@ -174,7 +174,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => serve(config, args),
         Command::Catalog(command) => catalog(config, command),
-        Command::Dora(command) => dora::run(command, &config.database.url),
+        Command::Dora(command) => dora::run(command, &config.database.url, &config.delivery.production_environments),
         Command::Survey(SurveyCommand::Check { path }) => Ok(surveys::check(&path)),
     };
     match result {
@@ -327,7 +327,8 @@ fn serve(config: Config, args: ServeArgs) -> Result<ExitCode, String> {
     // A team's delivery dashboard shows its developer satisfaction beside its figures.
     let team_panels: Box<kiosque_delivery_api::TeamPanels> =
         Box::new(move |team, cx| surveys.team_panels(&format!("group:default/{team}"), cx));
-    let (delivery_public, delivery_api) = delivery_routes(&url, &state, example.as_ref(), team_panels)?;
+    let (delivery_public, delivery_api) =
+        delivery_routes(&url, &config.delivery, &state, example.as_ref(), team_panels)?;
     let options = kiosque_server::ServeOptions {
         listen,
         refresh_interval: Duration::from_secs(args.refresh_interval.unwrap_or(config.catalog.refresh_interval_seconds)),
@@ -347,6 +348,7 @@ fn serve(config: Config, args: ServeArgs) -> Result<ExitCode, String> {
 /// and those that go behind the API's token (events, reports).
 fn delivery_routes(
     url: &str,
+    settings: &config::DeliverySection,
     state: &Arc<kiosque_server::AppState>,
     example: Option<&example_data::ExampleOrganisation>,
     team_panels: Box<kiosque_delivery_api::TeamPanels>,
@@ -354,9 +356,7 @@ fn delivery_routes(
     use kiosque_delivery::{HistoryConfig, Ownership};
     use kiosque_delivery_api::{DeliveryConfig, DeliveryState};
     let store = kiosque_delivery_store::open(url).map_err(|e| e.to_string())?;
-    let production = std::env::var("KIOSQUE_PRODUCTION_ENVIRONMENTS")
-        .map(|v| v.split(',').map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect())
-        .unwrap_or_else(|_| vec!["production".to_string()]);
+    let production = settings.production_environments.clone();
     let mut recorder =
         kiosque_delivery_store::Recorder::open(Arc::from(store), HistoryConfig { production_environments: production })
             .map_err(|e| e.to_string())?;
@@ -364,14 +364,22 @@ fn delivery_routes(
         example_data::seed_delivery(&mut recorder, organisation, unix_now())?;
     }
     let config = DeliveryConfig {
-        github_secret: std::env::var("KIOSQUE_GITHUB_WEBHOOK_SECRET").ok().filter(|s| !s.is_empty()),
-        gitlab_token: std::env::var("KIOSQUE_GITLAB_WEBHOOK_TOKEN").ok().filter(|s| !s.is_empty()),
-        ..DeliveryConfig::default()
+        github_secret: settings.github_webhook_secret.clone(),
+        gitlab_token: settings.gitlab_webhook_token.clone(),
+        webhooks: kiosque_delivery_api::WebhookConfig {
+            incident_label: settings.incident_label.clone(),
+            deployment_workflows: settings
+                .deployment_workflows
+                .iter()
+                .map(|w| (w.name.clone(), w.environment.clone()))
+                .collect(),
+        },
     };
+    let annotations = settings.repository_annotations.clone();
     let catalog = state.clone();
     let service_of = Box::new(move |repository: &str| -> Option<String> {
         let catalog = catalog.catalog();
-        ["github.com/project-slug", "gitlab.com/project-slug"].iter().find_map(|annotation| {
+        annotations.iter().find_map(|annotation| {
             let filter =
                 FilterSet::parse(&format!("kind=component,metadata.annotations.{annotation}={repository}")).ok()?;
             let id = *catalog.filter(&[filter]).first()?;
