@@ -320,7 +320,7 @@ fn cells(page: &Page<'_>, group: &Group, scale: &[&kiosque_survey::Question]) ->
                                 strong { (decimal(locale, s.mean, 1)) }
                                 " " span.meta { (page.t_with("survey-favourable", &[("share", decimal(locale, s.favourable * 100.0, 0).into())])) }
                                 @if let Some(change) = s.mean_change {
-                                    " " span.change title=(page.t("survey-change")) { @if change >= 0.0 { "+" } (decimal(locale, change, 1)) }
+                                    " " span.change title=(page.t("survey-change")) { (signed(locale, change)) }
                                 }
                             },
                             Some(Visible::Hidden(reason)) => (hidden(page, *reason)),
@@ -369,5 +369,31 @@ pub fn render_team_panel(page: &Page<'_>, survey: &Survey, summary: &Summary, te
             }
             p { a href={ "/surveys/" (survey.id) "/results" } { (page.t("survey-all-results")) } }
         }
+    }
+}
+
+/// A change with its sign, none when it rounds to nothing: `+0.3`, `-0.1`, `0.0`.
+fn signed(locale: crate::i18n::Locale, change: f64) -> String {
+    let text = decimal(locale, change, 1);
+    let moved = text.bytes().any(|b| b.is_ascii_digit() && b != b'0');
+    if moved && change > 0.0 {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::signed;
+    use crate::i18n::Locale;
+
+    #[test]
+    fn changes_carry_their_sign_unless_they_round_to_nothing() {
+        assert_eq!(signed(Locale::En, 0.26), "+0.3");
+        assert_eq!(signed(Locale::En, -0.26), "-0.3");
+        assert_eq!(signed(Locale::En, 0.04), "0.0");
+        assert_eq!(signed(Locale::En, -0.04), "0.0");
+        assert_eq!(signed(Locale::Fr, 1.26), "+1,3");
     }
 }
