@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -108,18 +108,11 @@ async fn dashboard(
     uri: &Uri,
 ) -> Response {
     let catalog = state.catalog_of.as_ref().map(|catalog_of| catalog_of());
-    let cookies: Vec<&str> = headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).collect();
-    let request = kiosque_portal::web::Request {
-        path: uri.path_and_query().map_or("/delivery", |p| p.as_str()),
-        lang: params.get("lang").map(String::as_str),
-        cookie_headers: &cookies,
-        accept_language: headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
-    };
-    let cx = Context::of_request(&request, None, catalog.as_ref().map_or(0, |c| c.generation()));
+    let generation = catalog.as_ref().map_or(0, |c| c.generation());
+    let cx = Context::of_http(uri, params.get("lang").map(String::as_str), headers, generation);
     let locale = cx.locale;
-    let accept = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok());
     let Some(window) = window(&params) else {
-        return page(StatusCode::BAD_REQUEST, locale, accept, portal().delivery_notice(&cx, Notice::BadWindow));
+        return page(StatusCode::BAD_REQUEST, headers, locale, portal().delivery_notice(&cx, Notice::BadWindow));
     };
     let work = {
         let state = Arc::clone(&state);
@@ -132,10 +125,10 @@ async fn dashboard(
     };
     let (report, deployments) = match work {
         Ok(Outcome::Report(report, deployments)) => (report, deployments),
-        Ok(Outcome::NotFound) => return page(StatusCode::NOT_FOUND, locale, accept, portal().not_found(&cx)),
+        Ok(Outcome::NotFound) => return page(StatusCode::NOT_FOUND, headers, locale, portal().not_found(&cx)),
         Ok(Outcome::Notice(notice)) => {
             let status = if notice == Notice::BadWindow { StatusCode::BAD_REQUEST } else { StatusCode::OK };
-            return page(status, locale, accept, portal().delivery_notice(&cx, notice));
+            return page(status, headers, locale, portal().delivery_notice(&cx, notice));
         }
         Err(e) => return crate::internal("drawing a delivery dashboard", e),
     };
@@ -166,8 +159,8 @@ async fn dashboard(
         Focus::Service(s) => portal().delivery_service(&cx, &d, s),
     };
     match body {
-        Some(body) => page(StatusCode::OK, locale, accept, body),
-        None => page(StatusCode::NOT_FOUND, locale, accept, portal().not_found(&cx)),
+        Some(body) => page(StatusCode::OK, headers, locale, body),
+        None => page(StatusCode::NOT_FOUND, headers, locale, portal().not_found(&cx)),
     }
 }
 
@@ -205,17 +198,6 @@ fn compute(state: &DeliveryState, focus: &Focus, window: Window) -> Outcome {
 }
 
 /// An HTML page, never cached (events keep arriving), with the portal's security headers.
-fn page(status: StatusCode, locale: Locale, accept_encoding: Option<&str>, body: String) -> Response {
-    let (body, encoding) = kiosque_portal::web::encode_body(body, accept_encoding);
-    let mut response = (status, body).into_response();
-    let headers = response.headers_mut();
-    if let Some(encoding) = encoding {
-        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
-    }
-    for (name, value) in kiosque_portal::web::PAGE_HEADERS {
-        headers.insert(header::HeaderName::from_static(name), HeaderValue::from_static(value));
-    }
-    headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.code()));
-    headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding, Accept-Language, Cookie"));
-    response
+fn page(status: StatusCode, headers: &HeaderMap, locale: Locale, body: String) -> Response {
+    kiosque_portal::web::page_response(status, headers, locale, body).map(axum::body::Body::from).into_response()
 }

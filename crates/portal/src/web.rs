@@ -1,7 +1,6 @@
 //! What every page of the portal shares on the wire, whichever capability
 //! serves it: the cookies that hold the reader's choices, how a request's
-//! language and theme are read, and the headers a page goes out with.
-//! Plain strings here; the adapters copy them into their HTTP types.
+//! language and theme are read, and the response a page goes out as.
 
 use crate::{Context, Locale};
 
@@ -36,6 +35,32 @@ pub fn encode_body(body: String, accept_encoding: Option<&str>) -> (Vec<u8>, Opt
         Ok(compressed) => (compressed, Some("gzip")),
         Err(_) => (body.into_bytes(), None),
     }
+}
+
+/// A page as sent, whichever capability serves it: compressed when the request accepts
+/// it, with the security headers, its language, never cached, varying on what chose it.
+/// Adapters turn it into their own response type (`response.map(Body::from)`).
+pub fn page_response(
+    status: http::StatusCode,
+    request_headers: &http::HeaderMap,
+    locale: Locale,
+    body: String,
+) -> http::Response<Vec<u8>> {
+    use http::header::{self, HeaderName, HeaderValue};
+    let accepted = request_headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok());
+    let (body, encoding) = encode_body(body, accepted);
+    let mut response = http::Response::new(body);
+    *response.status_mut() = status;
+    let h = response.headers_mut();
+    for (name, value) in PAGE_HEADERS {
+        h.insert(HeaderName::from_static(name), HeaderValue::from_static(value));
+    }
+    h.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.code()));
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding, Accept-Language, Cookie"));
+    if let Some(encoding) = encoding {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
+    response
 }
 
 /// A cookie's value among the `Cookie` headers of a request.
@@ -77,6 +102,21 @@ impl Context {
             generation,
             news_read: cookie(cookies, NEWS_COOKIE).map(str::to_string),
         }
+    }
+}
+
+impl Context {
+    /// The context of an HTTP request: its path and query (`uri`), the `lang` query
+    /// parameter when given, its cookies and `Accept-Language`.
+    pub fn of_http(uri: &http::Uri, lang: Option<&str>, headers: &http::HeaderMap, generation: u64) -> Context {
+        let cookies: Vec<&str> = headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).collect();
+        let request = Request {
+            path: uri.path_and_query().map_or("/", |p| p.as_str()),
+            lang,
+            cookie_headers: &cookies,
+            accept_language: headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
+        };
+        Context::of_request(&request, None, generation)
     }
 }
 

@@ -16,7 +16,7 @@ use kiosque_portal::{asset, Announcement, Context, DocsSite, ListParams, Locale,
 use crate::identity::{Identity, SignIn};
 use crate::state::AppState;
 
-use kiosque_portal::web::{LANGUAGE_COOKIE, NEWS_COOKIE, PAGE_HEADERS, THEME_COOKIE};
+use kiosque_portal::web::{LANGUAGE_COOKIE, NEWS_COOKIE, THEME_COOKIE};
 
 fn portal() -> &'static Portal {
     static PORTAL: OnceLock<Portal> = OnceLock::new();
@@ -82,16 +82,10 @@ fn decode(text: &str) -> String {
 }
 
 fn context(state: &AppState, request: &Request, query: Option<String>) -> Context {
-    let headers = request.headers();
     let lang = pairs(request).into_iter().find(|(k, _)| k == "lang").map(|(_, v)| v);
-    let cookies: Vec<&str> = headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).collect();
-    let seen = kiosque_portal::web::Request {
-        path: request.uri().path_and_query().map_or("/", |p| p.as_str()),
-        lang: lang.as_deref(),
-        cookie_headers: &cookies,
-        accept_language: headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
-    };
-    Context::of_request(&seen, query, state.catalog().generation())
+    let mut cx = Context::of_http(request.uri(), lang.as_deref(), request.headers(), state.catalog().generation());
+    cx.query = query;
+    cx
 }
 
 /// The folder of announcements, set once by `serve`.
@@ -136,19 +130,7 @@ fn news() -> Arc<Vec<Announcement>> {
 /// An HTML page: compressed when accepted, never cached (the catalog
 /// moves), with the security headers.
 fn page(status: StatusCode, headers: &HeaderMap, locale: Locale, body: String) -> Response {
-    let accepted = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok());
-    let (body, encoding) = kiosque_portal::web::encode_body(body, accepted);
-    let mut response = (status, body).into_response();
-    let h = response.headers_mut();
-    for (name, value) in PAGE_HEADERS {
-        h.insert(header::HeaderName::from_static(name), HeaderValue::from_static(value));
-    }
-    h.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.code()));
-    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding, Accept-Language, Cookie"));
-    if let Some(encoding) = encoding {
-        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
-    }
-    response
+    kiosque_portal::web::page_response(status, headers, locale, body).map(axum::body::Body::from).into_response()
 }
 
 async fn home(State(state): State<Arc<AppState>>, request: Request) -> Response {

@@ -158,14 +158,7 @@ pub fn pages_router(state: Arc<SurveyState>) -> Router {
 type Params = Query<HashMap<String, String>>;
 
 fn context(state: &SurveyState, headers: &HeaderMap, uri: &Uri, params: &HashMap<String, String>) -> Context {
-    let cookies: Vec<&str> = headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).collect();
-    let request = kiosque_portal::web::Request {
-        path: uri.path_and_query().map_or("/surveys", |p| p.as_str()),
-        lang: params.get("lang").map(String::as_str),
-        cookie_headers: &cookies,
-        accept_language: headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
-    };
-    Context::of_request(&request, None, (state.catalog_of)().generation())
+    Context::of_http(uri, params.get("lang").map(String::as_str), headers, (state.catalog_of)().generation())
 }
 
 fn sign_in(state: &SurveyState) -> Option<SignInLink<'_>> {
@@ -373,20 +366,7 @@ fn internal(doing: &str) -> Response {
         .into_response()
 }
 
-/// An HTML page with the portal's headers, never cached (answers keep arriving and the page
-/// depends on who asks).
+/// An HTML page with the portal's headers.
 fn page(status: StatusCode, headers: &HeaderMap, locale: Locale, body: String) -> Response {
-    let accepted = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok());
-    let (body, encoding) = kiosque_portal::web::encode_body(body, accepted);
-    let mut response = (status, body).into_response();
-    let h = response.headers_mut();
-    if let Some(encoding) = encoding {
-        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
-    }
-    for (name, value) in kiosque_portal::web::PAGE_HEADERS {
-        h.insert(header::HeaderName::from_static(name), HeaderValue::from_static(value));
-    }
-    h.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.code()));
-    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding, Accept-Language, Cookie"));
-    response
+    kiosque_portal::web::page_response(status, headers, locale, body).map(axum::body::Body::from).into_response()
 }
