@@ -29,6 +29,15 @@ pub(crate) fn key(event: &Event) -> String {
     }
 }
 
+/// The repository an event names (an incident names a service only).
+pub(crate) fn repository(event: &Event) -> &str {
+    match event {
+        Event::Change(c) => &c.repository,
+        Event::Deployment(d) => &d.repository,
+        Event::Incident(_) => "",
+    }
+}
+
 /// The event in the bulk format's fields.
 pub(crate) fn event(event: &Event) -> Value {
     match event {

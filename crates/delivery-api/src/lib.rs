@@ -219,6 +219,44 @@ fn summary(recorded: &Recorded) -> Value {
     })
 }
 
+/// How far ahead of this server's clock an event's time may be: clocks drift, but an
+/// event hours ahead is wrong, and would move every default window past today.
+pub const MAX_CLOCK_AHEAD_SECONDS: i64 = 3_600;
+
+/// The latest time an event carries.
+fn latest_time(event: &Event) -> i64 {
+    match event {
+        Event::Change(c) => c.authored_at.max(c.committed_at).max(c.merged_at),
+        Event::Deployment(d) => d.started_at.max(d.finished_at),
+        Event::Incident(i) => i.opened_at.max(i.resolved_at.unwrap_or(i.opened_at)),
+    }
+}
+
+/// Sets aside, as unmapped with the reason, the events dated after `now` by more than
+/// [`MAX_CLOCK_AHEAD_SECONDS`]: kept, listed, counted nowhere.
+fn set_aside_future(events: Vec<Event>, source: &str, now: i64) -> (Vec<Event>, Vec<UnmappedEvent>) {
+    let (future, present): (Vec<Event>, Vec<Event>) =
+        events.into_iter().partition(|e| latest_time(e) > now + MAX_CLOCK_AHEAD_SECONDS);
+    let unmapped = future
+        .iter()
+        .map(|event| {
+            let ahead = (latest_time(event) - now) as f64 / 3_600.0;
+            UnmappedEvent {
+                source: source.into(),
+                kind: json::kind(event).into(),
+                key: json::key(event),
+                repository: json::repository(event).to_string(),
+                reason: format!(
+                    "dated {ahead:.1} hours ahead of this server's clock: a wrong clock or time zone at the source"
+                ),
+                event: json::event(event).to_string(),
+                received_at: now,
+            }
+        })
+        .collect();
+    (present, unmapped)
+}
+
 /// Records what a webhook payload yielded, in a blocking task.
 async fn record_outcome(
     state: Arc<DeliveryState>,
@@ -252,6 +290,8 @@ async fn record_outcome(
             (Vec::new(), unmapped)
         }
     };
+    let (events, future) = set_aside_future(events, source, received_at);
+    let unmapped = unmapped.into_iter().chain(future).collect();
     let work = tokio::task::spawn_blocking(move || state.recorder().record(events, unmapped, delivery)).await;
     match work {
         Ok(Ok(recorded)) => (StatusCode::OK, axum::Json(summary(&recorded))).into_response(),
@@ -299,7 +339,8 @@ async fn post_events(State(state): State<Arc<DeliveryState>>, body: Bytes) -> Re
         Ok(events) => events,
         Err(message) => return error(StatusCode::BAD_REQUEST, message),
     };
-    let work = tokio::task::spawn_blocking(move || state.recorder().record(events, Vec::new(), None)).await;
+    let (events, future) = set_aside_future(events, "api", now());
+    let work = tokio::task::spawn_blocking(move || state.recorder().record(events, future, None)).await;
     match work {
         Ok(Ok(recorded)) => (StatusCode::OK, axum::Json(summary(&recorded))).into_response(),
         Ok(Err(e)) => internal("recording events", e),

@@ -296,3 +296,42 @@ async fn the_events_api_takes_the_bulk_fields() {
     let payments = figures.iter().find(|r| r.entity == "payments").unwrap();
     assert_eq!((payments.deployments, payments.lead_time_median_hours), (1, Some(4.0)));
 }
+
+#[tokio::test]
+async fn events_dated_ahead_of_the_clock_are_kept_aside_not_counted() {
+    let s = setup();
+    // A deployment finishing in 2099: a clock or time zone is wrong at the source.
+    let mut body = github_deployment_status(77, "success", "octo-org/checkout-api");
+    body["deployment_status"]["created_at"] = json!("2099-01-01T00:00:00Z");
+    let (status, answer) = send(&s.app, signed("deployment_status", "d-future", &body)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!((answer["added"].as_u64(), answer["unmapped"].as_u64()), (Some(0), Some(1)), "{answer}");
+    assert_eq!(logged(&s.store), 0);
+    let listed = s.store.unmapped_events(10).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].kind.as_str(), listed[0].key.as_str()), ("deployment", "77"));
+    assert!(listed[0].reason.contains("hours ahead of this server's clock"), "{}", listed[0].reason);
+
+    // Through the events API too; a change of today is recorded beside it.
+    let today = start_of_today();
+    let events = json!({"changes": [
+        {"sha": "a".repeat(40), "repository": "acme/payments", "author": "ana",
+         "authored_at": today, "committed_at": today, "merged_at": today},
+        {"sha": "b".repeat(40), "repository": "acme/payments", "author": "ana",
+         "authored_at": "2099-01-01T00:00:00Z", "committed_at": "2099-01-01T00:00:00Z", "merged_at": "2099-01-01T00:00:00Z"}
+    ]});
+    let request = Request::post("/api/delivery/events")
+        .header("content-type", "application/json")
+        .body(Body::from(events.to_string()))
+        .unwrap();
+    let (status, answer) = send(&s.app, request).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!((answer["added"].as_u64(), answer["unmapped"].as_u64()), (Some(1), Some(1)), "{answer}");
+    assert_eq!(s.store.unmapped_events(10).unwrap().len(), 2);
+}
+
+/// Now, as the bulk format writes times (the start of today: never ahead of the clock).
+fn start_of_today() -> String {
+    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    format!("{}T00:00:00Z", kiosque_delivery::Date::of_timestamp(seconds).unwrap())
+}
