@@ -81,17 +81,22 @@ test('a form posted from another site is refused', async () => {
 test('results show large enough groups only, and export as CSV', async () => {
   const { context, page } = await openPage(chrome.browser, `${SURVEY}/results`);
   try {
-    const periods = await texts(page, 'section[aria-labelledby^="period-"] h2');
-    assert.ok(periods.length >= 2, `periods: ${periods}`);
-    // The open period shows nothing yet; a closed one shows the organisation's means.
-    const open = page.locator('section[aria-labelledby^="period-"]').first();
-    assert.ok((await texts(open, 'td .hidden-result')).every((t) => t === 'shown once the period closes'));
-    const closed = page.locator('section[aria-labelledby^="period-"]').nth(1);
-    const organisation = closed.locator('tbody tr').first();
+    // The open period shows nothing yet, and says until when it takes answers.
+    assert.match(await page.locator('main p.notice').first().innerText(), /^\d{4}-Q[1-4] is taking answers until \d{4}-\d{2}-\d{2}/);
+    // The organisation over time: one row per closed period, a mean for each question.
+    const trend = await texts(page, 'section[aria-labelledby="survey-trend"] tbody th');
+    assert.ok(trend.length >= 2, `closed periods: ${trend}`);
+    // The latest closed period: the organisation's figures, and small teams withheld.
+    const latest = page.locator('section[aria-labelledby^="period-"]');
+    assert.equal(await latest.count(), 1);
+    const organisation = latest.locator('tbody tr').first();
     assert.equal(await organisation.locator('th').innerText(), 'Whole organisation');
     assert.match(await organisation.locator('td').nth(1).innerText(), /^[1-5]\.\d /);
-    // Small teams say so instead of showing figures.
-    assert.ok((await texts(closed, '.hidden-result')).includes('not enough answers'));
+    // Questions are numbered in the tables, named in full for screen readers.
+    assert.equal(await latest.locator('thead abbr').first().getAttribute('aria-label'), 'How easy is it to take a change from your machine to production?');
+    assert.ok((await texts(page, '.hidden-result')).includes('not enough answers'));
+    // Earlier periods are folded away.
+    assert.ok((await page.locator('details.period').count()) >= 1);
     await screenshot(page, 'survey-results');
 
     const csv = await context.request.get(`${SURVEY}/results.csv`);

@@ -348,3 +348,5 @@ survey-hidden-open = shown once the period closes
 survey-col-question = Question
 survey-col-result = Mean and share favourable
 survey-all-results = All the results of this survey
+survey-period-open = { $period } is taking answers until { $until }: its results show once it closes.
+survey-questions = Questions

@@ -348,3 +348,5 @@ survey-hidden-open = visible à la clôture de la période
 survey-col-question = Question
 survey-col-result = Moyenne et part favorable
 survey-all-results = Tous les résultats de cette enquête
+survey-period-open = { $period } prend des réponses jusqu'au { $until } : ses résultats s'afficheront à sa clôture.
+survey-questions = Questions

@@ -212,13 +212,19 @@ fn questions(
     }
 }
 
-/// `GET /surveys/{id}/results`: the latest period first, then the organisation over time.
+/// `GET /surveys/{id}/results`: the organisation over time, then every group of the latest
+/// closed period, then earlier periods folded away. Questions are numbered in the tables
+/// (`Q1`…) and listed in full above them.
 pub fn render_results(page: &Page<'_>, survey: &Survey, summary: &Summary, catalog: Option<&Catalog>) -> String {
     let title = format!("{} · {}", text(page, &survey.title), page.t("survey-results"));
     let mut periods: Vec<Period> = summary.groups.iter().map(|g| g.period).collect();
     periods.sort();
     periods.dedup();
     periods.reverse();
+    let still_open = |p: &Period| {
+        summary.group(&Scope::Organisation, *p).is_some_and(|g| g.result == Visible::Hidden(HiddenReason::StillOpen))
+    };
+    let (open, closed): (Vec<Period>, Vec<Period>) = periods.iter().partition(|p| still_open(p));
     let scale: Vec<&kiosque_survey::Question> =
         survey.questions.iter().filter(|q| matches!(q.kind, QuestionKind::Scale { .. })).collect();
     let main = html! {
@@ -229,18 +235,26 @@ pub fn render_results(page: &Page<'_>, survey: &Survey, summary: &Summary, catal
             a href={ "/surveys/" (survey.id) "/results.csv" } download { (page.t("survey-export-scores")) } " · "
             a href={ "/surveys/" (survey.id) "/comments.csv" } download { (page.t("survey-export-comments")) }
         }
-        @if periods.is_empty() { p.empty { (page.t("survey-no-results")) } }
-        @if periods.len() > 1 {
+        @for period in &open {
+            p.notice { (page.t_with("survey-period-open", &[("period", period.to_string().into()), ("until", survey.closing_day(*period).to_string().into())])) }
+        }
+        @if closed.is_empty() {
+            p.empty { (page.t("survey-no-results")) }
+        } @else {
+            section.card aria-labelledby="survey-questions" {
+                h2 #survey-questions { (page.t("survey-questions")) }
+                ol.survey-questions { @for q in &scale { li { (text(page, &q.text)) } } }
+            }
             section.card aria-labelledby="survey-trend" {
                 h2 #survey-trend { (page.t("survey-trend")) }
                 div.table-wrap tabindex="0" {
                     table.survey-table {
                         thead { tr {
                             th scope="col" { (page.t("survey-col-period")) }
-                            @for q in &scale { th scope="col" { (text(page, &q.text)) } }
+                            (question_headers(page, &scale))
                         } }
                         tbody {
-                            @for period in periods.iter().rev() {
+                            @for period in closed.iter().rev() {
                                 @if let Some(group) = summary.group(&Scope::Organisation, *period) {
                                     tr { th scope="row" { (period.to_string()) } (cells(page, group, &scale)) }
                                 }
@@ -249,45 +263,75 @@ pub fn render_results(page: &Page<'_>, survey: &Survey, summary: &Summary, catal
                     }
                 }
             }
-        }
-        @for period in &periods {
-            section.card aria-labelledby={ "period-" (period.to_string()) } {
-                h2 #{ "period-" (period.to_string()) } { (page.t_with("survey-period", &[("period", period.to_string().into())])) }
-                div.table-wrap tabindex="0" {
-                    table.survey-table {
-                        thead { tr {
-                            th scope="col" { (page.t("survey-col-group")) }
-                            th scope="col" { (page.t("survey-col-responses")) }
-                            @for q in &scale { th scope="col" { (text(page, &q.text)) } }
-                        } }
-                        tbody {
-                            @for group in summary.groups.iter().filter(|g| g.period == *period) {
-                                tr {
-                                    th scope="row" {
-                                        @match &group.scope {
-                                            Scope::Organisation => (page.t("survey-organisation")),
-                                            Scope::Team(team) => (team_link(page, catalog, team)),
-                                        }
-                                    }
-                                    td { @match &group.result { Visible::Shown(f) => (page.number(f.answers as usize)), Visible::Hidden(r) => (hidden(page, *r)) } }
-                                    (cells(page, group, &scale))
-                                }
-                            }
-                        }
+            @for (n, period) in closed.iter().enumerate() {
+                @let table = period_table(page, summary, *period, &scale, catalog);
+                @if n == 0 {
+                    section.card aria-labelledby={ "period-" (period.to_string()) } {
+                        h2 #{ "period-" (period.to_string()) } { (page.t_with("survey-period", &[("period", period.to_string().into())])) }
+                        (table)
                     }
-                }
-                @if let Some(Visible::Shown(figures)) = summary.group(&Scope::Organisation, *period).map(|g| &g.result) {
-                    @if !figures.comments.is_empty() {
-                        details.comments {
-                            summary { (page.t_with("survey-comments", &[("count", figures.comments.len().into())])) }
-                            ul { @for comment in &figures.comments { li { (comment) } } }
-                        }
+                } @else {
+                    details.card.period {
+                        summary { (page.t_with("survey-period", &[("period", period.to_string().into())])) }
+                        (table)
                     }
                 }
             }
         }
     };
     page.document(&title, Section::Surveys, main)
+}
+
+/// `Q1`, `Q2`… with the question in full for assistive technologies and on hover.
+fn question_headers(page: &Page<'_>, scale: &[&kiosque_survey::Question]) -> Markup {
+    html! {
+        @for (n, q) in scale.iter().enumerate() {
+            th scope="col" { abbr title=(text(page, &q.text)) aria-label=(text(page, &q.text)) { "Q" (n + 1) } }
+        }
+    }
+}
+
+/// Every group of one period, and the organisation's comments.
+fn period_table(
+    page: &Page<'_>,
+    summary: &Summary,
+    period: Period,
+    scale: &[&kiosque_survey::Question],
+    catalog: Option<&Catalog>,
+) -> Markup {
+    html! {
+        div.table-wrap tabindex="0" {
+            table.survey-table {
+                thead { tr {
+                    th scope="col" { (page.t("survey-col-group")) }
+                    th scope="col" { (page.t("survey-col-responses")) }
+                    (question_headers(page, scale))
+                } }
+                tbody {
+                    @for group in summary.groups.iter().filter(|g| g.period == period) {
+                        tr {
+                            th scope="row" {
+                                @match &group.scope {
+                                    Scope::Organisation => (page.t("survey-organisation")),
+                                    Scope::Team(team) => (team_link(page, catalog, team)),
+                                }
+                            }
+                            td { @match &group.result { Visible::Shown(f) => (page.number(f.answers as usize)), Visible::Hidden(r) => (hidden(page, *r)) } }
+                            (cells(page, group, scale))
+                        }
+                    }
+                }
+            }
+        }
+        @if let Some(Visible::Shown(figures)) = summary.group(&Scope::Organisation, period).map(|g| &g.result) {
+            @if !figures.comments.is_empty() {
+                details.comments {
+                    summary { (page.t_with("survey-comments", &[("count", figures.comments.len().into())])) }
+                    ul { @for comment in &figures.comments { li { (comment) } } }
+                }
+            }
+        }
+    }
 }
 
 fn team_link(page: &Page<'_>, catalog: Option<&Catalog>, team: &str) -> Markup {
