@@ -5,8 +5,8 @@
 //!
 //! - `POST /api/webhooks/github`: `X-Hub-Signature-256` checked (HMAC-SHA256 of the raw
 //!   body), `X-GitHub-Event` read, `X-GitHub-Delivery` the idempotency key;
-//! - `POST /api/webhooks/gitlab`: `X-Gitlab-Token` checked, `X-Gitlab-Event-UUID` (or
-//!   `Idempotency-Key`) the idempotency key;
+//! - `POST /api/webhooks/gitlab`: `X-Gitlab-Token` checked, `Idempotency-Key` (or, from
+//!   GitLabs that send none, `X-Gitlab-Event-UUID`) the idempotency key;
 //! - `POST /api/delivery/events`: changes, deployments and incidents in the bulk format's
 //!   fields;
 //! - `GET /api/delivery/report?service=&team=&end=&days=`;
@@ -329,8 +329,10 @@ async fn gitlab(State(state): State<Arc<DeliveryState>>, headers: HeaderMap, bod
         Ok(outcome) => outcome,
         Err(e) => return error(StatusCode::BAD_REQUEST, e.to_string()),
     };
+    // Idempotency-Key stays the same across retries of one delivery; the event UUID is
+    // shared by the webhooks one API call sets off, so it only stands in for older GitLabs.
     let delivery =
-        header(&headers, "x-gitlab-event-uuid").or_else(|| header(&headers, "idempotency-key")).map(str::to_string);
+        header(&headers, "idempotency-key").or_else(|| header(&headers, "x-gitlab-event-uuid")).map(str::to_string);
     record_outcome(Arc::clone(&state), "gitlab", outcome, delivery).await
 }
 

@@ -14,7 +14,7 @@
 //! | GitLab | `merge_request` merged | a change for the merge commit |
 //! | GitLab | `deployment` success or failed | a deployment |
 //! | GitLab | `pipeline` success or failed, of a pipeline declared as a deployment | a deployment |
-//! | GitLab | `issue` of type incident, or carrying the incident label | an incident |
+//! | GitLab | `issue` or `work_item` of type incident, or carrying the incident label | an incident |
 //!
 //! Anything else (a `deployment` still waiting for its status, a push to another branch,
 //! `ping`, every other event type) is [`Outcome::Ignored`] with the reason. The
@@ -299,6 +299,10 @@ pub fn parse_gitlab(
             if !merged {
                 return Ok(Outcome::Ignored("a merge request event other than its merge".into()));
             }
+            // A fast-forward merge makes no merge commit: its commits arrive with the push.
+            if mr.get("merge_commit_sha").is_none_or(Value::is_null) {
+                return Ok(Outcome::Ignored("a merge without a merge commit: its commits come with the push".into()));
+            }
             let merged_at = time(mr, &["merged_at"]).or_else(|_| time(mr, &["updated_at"]))?;
             Ok(Outcome::Events(vec![Event::Change(Change {
                 sha: text(mr, &["merge_commit_sha"])?,
@@ -364,7 +368,8 @@ pub fn parse_gitlab(
             };
             Ok(placed(Event::Deployment(d), &repository, service_of))
         }
-        "issue" | "incident" => {
+        // Incidents come as issues of type incident, or, since GitLab 17.7, as work items.
+        "issue" | "incident" | "work_item" => {
             let issue = member(&v, "object_attributes")?;
             let typed = text(issue, &["issue_type"]).or_else(|_| text(issue, &["type"]));
             let is_incident = typed.is_ok_and(|t| t.eq_ignore_ascii_case("incident"))
