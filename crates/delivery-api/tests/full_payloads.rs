@@ -14,7 +14,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use kiosque_delivery::webhooks::github_signature;
+use kiosque_delivery::webhooks::{github_signature, IdSeries};
 use kiosque_delivery::{Change, Deployment, Event, HistoryConfig, Incident, Ownership, Status};
 use kiosque_delivery_api::{router, DeliveryConfig, DeliveryState, WebhookConfig};
 use kiosque_delivery_store::{DeliveryStore, Recorder, SqliteStore};
@@ -297,15 +297,39 @@ fn github_week_events() -> Vec<Event> {
         // Pull request #42: opened 2024-03-03T16:00:00Z, merged 2024-03-04T11:35:00Z.
         merge_change(CHECKOUT, GH_MERGE, "octocat", march(3, 16, 0), march(4, 11, 35)),
         // Deployment 1290774501 created 11:50Z, status success at 12:05Z, of the push's head.
-        deployment(1_290_774_501, CHECKOUT, service, march(4, 11, 50), march(4, 12, 5), Status::Success, GH_C3),
+        deployment(
+            IdSeries::GithubDeployment.id(1_290_774_501),
+            CHECKOUT,
+            service,
+            march(4, 11, 50),
+            march(4, 12, 5),
+            Status::Success,
+            GH_C3,
+        ),
         // Deployment 1290901377 created 2024-03-05T09:00Z, failure at 09:20Z, of the merge.
-        deployment(1_290_901_377, CHECKOUT, service, march(5, 9, 0), march(5, 9, 20), Status::Failure, GH_MERGE),
+        deployment(
+            IdSeries::GithubDeployment.id(1_290_901_377),
+            CHECKOUT,
+            service,
+            march(5, 9, 0),
+            march(5, 9, 20),
+            Status::Failure,
+            GH_MERGE,
+        ),
         // Issue #57 (id 2171004318) opened 2024-03-05T09:25:00Z with the incident label.
-        incident(2_171_004_318, service, march(5, 9, 25), None),
+        incident(IdSeries::GithubIssue.id(2_171_004_318), service, march(5, 9, 25), None),
         // Run 8143552907 of "Deploy to production": started 10:00Z, updated 10:20Z.
-        deployment(8_143_552_907, CHECKOUT, service, march(5, 10, 0), march(5, 10, 20), Status::Success, GH_MERGE),
+        deployment(
+            IdSeries::GithubWorkflowRun.id(8_143_552_907),
+            CHECKOUT,
+            service,
+            march(5, 10, 0),
+            march(5, 10, 20),
+            Status::Success,
+            GH_MERGE,
+        ),
         // The issue closed at 2024-03-05T10:25:00Z: the incident again, resolved.
-        incident(2_171_004_318, service, march(5, 9, 25), Some(march(5, 10, 25))),
+        incident(IdSeries::GithubIssue.id(2_171_004_318), service, march(5, 9, 25), Some(march(5, 10, 25))),
     ]
 }
 
@@ -328,17 +352,41 @@ fn gitlab_week_events() -> Vec<Event> {
         merge_change(PAYMENTS, GL_MERGE, "omar", march(5, 15, 0), march(6, 9, 30)),
         // Deployment 4101: "2024-03-06 12:30:00 +0200" is 10:30Z; the full commit id ends
         // commit_url.
-        deployment(4101, PAYMENTS, "payments", march(6, 10, 30), march(6, 10, 30), Status::Success, GL_MERGE),
+        deployment(
+            IdSeries::GitlabDeployment.id(4101),
+            PAYMENTS,
+            "payments",
+            march(6, 10, 30),
+            march(6, 10, 30),
+            Status::Success,
+            GL_MERGE,
+        ),
         // Deployment 4102: "2024-03-07 08:00:00 +0100" is 07:00Z.
-        deployment(4102, PAYMENTS, "payments", march(7, 7, 0), march(7, 7, 0), Status::Failure, GL_C2),
+        deployment(
+            IdSeries::GitlabDeployment.id(4102),
+            PAYMENTS,
+            "payments",
+            march(7, 7, 0),
+            march(7, 7, 0),
+            Status::Failure,
+            GL_C2,
+        ),
         // Incident 7701 (type "Incident") created "2024-03-07 07:05:00 UTC".
-        incident(7701, "payments", march(7, 7, 5), None),
+        incident(IdSeries::GitlabIssue.id(7701), "payments", march(7, 7, 5), None),
         // Pipeline 90211 "Deploy to production": created 07:30 UTC, finished 08:00 UTC.
-        deployment(90_211, PAYMENTS, "payments", march(7, 7, 30), march(7, 8, 0), Status::Success, GL_C2),
+        deployment(
+            IdSeries::GitlabPipeline.id(90_211),
+            PAYMENTS,
+            "payments",
+            march(7, 7, 30),
+            march(7, 8, 0),
+            Status::Success,
+            GL_C2,
+        ),
         // Incident 7701 closed at "2024-03-07 09:05:00 UTC".
-        incident(7701, "payments", march(7, 7, 5), Some(march(7, 9, 5))),
+        incident(IdSeries::GitlabIssue.id(7701), "payments", march(7, 7, 5), Some(march(7, 9, 5))),
         // Issue 7702 with the "Incident" label (no `type`) created "2024-03-08 12:00:00 UTC".
-        incident(7702, "payments", march(8, 12, 0), None),
+        incident(IdSeries::GitlabIssue.id(7702), "payments", march(8, 12, 0), None),
     ]
 }
 
@@ -418,12 +466,17 @@ async fn the_gitlab_week_is_answered_stored_and_reported() {
     let events = unmapped["events"].as_array().unwrap();
     assert_eq!(events.len(), 1, "{unmapped}");
     assert_eq!((events[0]["source"].as_str(), events[0]["kind"].as_str()), (Some("gitlab"), Some("deployment")));
-    assert_eq!((events[0]["key"].as_str(), events[0]["repository"].as_str()), (Some("4120"), Some("acme/ledger")));
+    // GitLab deployment 4120, in its own id series.
+    let id = IdSeries::GitlabDeployment.id(4120);
+    assert_eq!(
+        (events[0]["key"].as_str(), events[0]["repository"].as_str()),
+        (Some(&*id.to_string()), Some("acme/ledger"))
+    );
     // "2024-03-06 23:30:00 -0300" is 2024-03-07T02:30:00Z: the offset moves it to the next day.
     assert_eq!(
         events[0]["event"],
         json!({
-            "id": 4120, "repository": "acme/ledger", "service": "", "environment": "production",
+            "id": id, "repository": "acme/ledger", "service": "", "environment": "production",
             "started_at": "2024-03-07T02:30:00Z", "finished_at": "2024-03-07T02:30:00Z", "status": "success",
             "commits": ["0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c"], "rollback_of": null, "fixes": null
         })
@@ -577,7 +630,7 @@ async fn a_gitlab_incident_sent_as_a_work_item_is_recorded() {
     let (status, reply) = send(&s.app, gitlab("Issue Hook", "work-item-1", &body, Some(TOKEN))).await;
     check_answer("work item incident", status, &reply, Answer::Added(1));
     // Created "2024-03-08 16:00:00 UTC".
-    assert_eq!(logged(&s.store), vec![incident(7704, "payments", march(8, 16, 0), None)]);
+    assert_eq!(logged(&s.store), vec![incident(IdSeries::GitlabIssue.id(7704), "payments", march(8, 16, 0), None)]);
 }
 
 #[tokio::test]

@@ -309,7 +309,8 @@ async fn events_dated_ahead_of_the_clock_are_kept_aside_not_counted() {
     assert_eq!(logged(&s.store), 0);
     let listed = s.store.unmapped_events(10).unwrap();
     assert_eq!(listed.len(), 1);
-    assert_eq!((listed[0].kind.as_str(), listed[0].key.as_str()), ("deployment", "77"));
+    let id = kiosque_delivery::webhooks::IdSeries::GithubDeployment.id(77).to_string();
+    assert_eq!((listed[0].kind.as_str(), listed[0].key.as_str()), ("deployment", id.as_str()));
     assert!(listed[0].reason.contains("hours ahead of this server's clock"), "{}", listed[0].reason);
 
     // Through the events API too; a change of today is recorded beside it.
@@ -334,4 +335,27 @@ async fn events_dated_ahead_of_the_clock_are_kept_aside_not_counted() {
 fn start_of_today() -> String {
     let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     format!("{}T00:00:00Z", kiosque_delivery::Date::of_timestamp(seconds).unwrap())
+}
+
+#[tokio::test]
+async fn a_pipeline_never_replaces_the_deployment_of_the_same_number() {
+    let s = setup();
+    // GitLab numbers deployments and pipelines each from 1: deployment 15 and pipeline 15
+    // (declared as deploying) are two deployments.
+    let deployment = json!({
+        "object_kind": "deployment", "status": "success", "status_changed_at": "2024-03-04 10:00:00 +0200",
+        "deployment_id": 15, "environment": "production", "short_sha": "b6568db1",
+        "project": {"path_with_namespace": "acme/payments"}
+    });
+    let pipeline = json!({
+        "object_kind": "pipeline",
+        "object_attributes": {"id": 15, "name": "Deploy to production", "status": "success", "sha": "c0ffee00",
+                              "created_at": "2024-03-04 11:00:00 UTC", "finished_at": "2024-03-04 11:10:00 UTC"},
+        "project": {"path_with_namespace": "acme/payments"}
+    });
+    for (uuid, body) in [("p-1", deployment), ("p-2", pipeline)] {
+        let (status, reply) = send(&s.app, gitlab("Hook", uuid, &body, TOKEN)).await;
+        assert_eq!((status, reply["added"].as_u64()), (StatusCode::OK, Some(1)), "{reply}");
+    }
+    assert_eq!(logged(&s.store), 2);
 }

@@ -16,6 +16,10 @@
 //! | GitLab | `pipeline` success or failed, of a pipeline declared as a deployment | a deployment |
 //! | GitLab | `issue` or `work_item` of type incident, or carrying the incident label | an incident |
 //!
+//! Deployment and incident ids are the source's, in a series of their own
+//! ([`IdSeries`]): a GitLab pipeline never replaces the GitLab deployment of the same
+//! number.
+//!
 //! Anything else (a `deployment` still waiting for its status, a push to another branch,
 //! `ping`, every other event type) is [`Outcome::Ignored`] with the reason. The
 //! environment is the one the payload names; which ones count as production is the
@@ -31,6 +35,63 @@ use sha2::Sha256;
 
 use crate::event::{Change, Deployment, Event, Incident, Status};
 use crate::time::timestamp_from_rfc3339;
+
+/// What a webhook's deployment or incident id numbers. GitLab numbers its deployments and
+/// its pipelines each from 1, and GitHub's ids are of other series again: taken as they
+/// are, a pipeline would replace the deployment of the same number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdSeries {
+    GithubDeployment = 1,
+    GithubWorkflowRun = 2,
+    GithubIssue = 3,
+    GitlabDeployment = 4,
+    GitlabPipeline = 5,
+    GitlabIssue = 6,
+}
+
+const SERIES_SHIFT: u32 = 48;
+const NATIVE_MASK: i64 = (1 << SERIES_SHIFT) - 1;
+
+impl IdSeries {
+    const ALL: [IdSeries; 6] = [
+        IdSeries::GithubDeployment,
+        IdSeries::GithubWorkflowRun,
+        IdSeries::GithubIssue,
+        IdSeries::GitlabDeployment,
+        IdSeries::GitlabPipeline,
+        IdSeries::GitlabIssue,
+    ];
+
+    /// The event id of the series' `native` id: negative, the series in bits 48 to 50, so
+    /// that it meets neither another series nor the positive ids of the bulk format, the
+    /// events API and git tags, and stays exact in JSON (under 2^53).
+    pub fn id(self, native: i64) -> i64 {
+        -(((self as i64) << SERIES_SHIFT) | (native & NATIVE_MASK))
+    }
+
+    /// The series and native id of an event id made by [`IdSeries::id`].
+    pub fn of(id: i64) -> Option<(IdSeries, i64)> {
+        if id >= 0 {
+            return None;
+        }
+        let magnitude = id.checked_neg()?;
+        let tag = magnitude >> SERIES_SHIFT;
+        let series = IdSeries::ALL.into_iter().find(|s| *s as i64 == tag)?;
+        Some((series, magnitude & NATIVE_MASK))
+    }
+
+    /// How people name it: `GitHub deployment`, `GitLab pipeline`…
+    pub fn name(self) -> &'static str {
+        match self {
+            IdSeries::GithubDeployment => "GitHub deployment",
+            IdSeries::GithubWorkflowRun => "GitHub workflow run",
+            IdSeries::GithubIssue => "GitHub issue",
+            IdSeries::GitlabDeployment => "GitLab deployment",
+            IdSeries::GitlabPipeline => "GitLab pipeline",
+            IdSeries::GitlabIssue => "GitLab issue",
+        }
+    }
+}
 
 /// What the receivers need to know besides the payload.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,7 +253,7 @@ pub fn parse_github(
             let finished_at = time(status, &["created_at"])?;
             let started_at = time(deployment, &["created_at"])?.min(finished_at);
             let d = Deployment {
-                id: integer(deployment, &["id"])?,
+                id: IdSeries::GithubDeployment.id(integer(deployment, &["id"])?),
                 repository: repository.clone(),
                 service: String::new(),
                 environment,
@@ -224,7 +285,7 @@ pub fn parse_github(
             let finished_at = time(run, &["updated_at"])?;
             let started_at = time(run, &["run_started_at"]).or_else(|_| time(run, &["created_at"]))?.min(finished_at);
             let d = Deployment {
-                id: integer(run, &["id"])?,
+                id: IdSeries::GithubWorkflowRun.id(integer(run, &["id"])?),
                 repository: repository.clone(),
                 service: String::new(),
                 environment,
@@ -248,7 +309,7 @@ pub fn parse_github(
             let closed = text(issue, &["state"]).is_ok_and(|s| s == "closed");
             let repository = repository()?;
             let i = Incident {
-                id: integer(issue, &["id"])?,
+                id: IdSeries::GithubIssue.id(integer(issue, &["id"])?),
                 service: String::new(),
                 opened_at: time(issue, &["created_at"])?,
                 resolved_at: if closed { Some(time(issue, &["closed_at"])?) } else { None },
@@ -328,7 +389,7 @@ pub fn parse_gitlab(
                 .filter(|s| !s.is_empty())
                 .map_or_else(|| text(&v, &["short_sha"]), Ok)?;
             let d = Deployment {
-                id: integer(&v, &["deployment_id"])?,
+                id: IdSeries::GitlabDeployment.id(integer(&v, &["deployment_id"])?),
                 repository: repository.clone(),
                 service: String::new(),
                 environment: text(&v, &["environment"])?,
@@ -355,7 +416,7 @@ pub fn parse_gitlab(
             let repository = project()?;
             let finished_at = time(pipeline, &["finished_at"])?;
             let d = Deployment {
-                id: integer(pipeline, &["id"])?,
+                id: IdSeries::GitlabPipeline.id(integer(pipeline, &["id"])?),
                 repository: repository.clone(),
                 service: String::new(),
                 environment,
@@ -389,7 +450,7 @@ pub fn parse_gitlab(
                 None
             };
             let i = Incident {
-                id: integer(issue, &["id"])?,
+                id: IdSeries::GitlabIssue.id(integer(issue, &["id"])?),
                 service: String::new(),
                 opened_at: time(issue, &["created_at"])?,
                 resolved_at,
@@ -507,5 +568,22 @@ mod tests {
         assert!(!verify_github_signature(b"Jefe", b"what do ya want for nothing?", None));
         assert!(!verify_github_signature(b"Jefe", b"x", Some("sha256=zz")));
         assert!(!verify_github_signature(b"Jefe", b"x", Some("sha1=00")));
+    }
+
+    #[test]
+    fn ids_of_each_series_stay_apart_and_read_back() {
+        // GitLab deployment 15 and pipeline 15: -(4 << 48 | 15) and -(5 << 48 | 15).
+        assert_eq!(IdSeries::GitlabDeployment.id(15), -(4 * 281_474_976_710_656 + 15));
+        assert_eq!(IdSeries::GitlabPipeline.id(15), -(5 * 281_474_976_710_656 + 15));
+        for series in IdSeries::ALL {
+            for native in [1, 15, 8_143_552_907, (1 << 48) - 1] {
+                let id = series.id(native);
+                assert!(id < 0 && id > -(1 << 53), "{id}");
+                assert_eq!(IdSeries::of(id), Some((series, native)));
+            }
+        }
+        assert_eq!(IdSeries::of(15), None);
+        assert_eq!(IdSeries::of(-15), None, "a negative id of no series");
+        assert_eq!(IdSeries::of(i64::MIN), None);
     }
 }

@@ -350,3 +350,7 @@ survey-col-result = Mean and share favourable
 survey-all-results = All the results of this survey
 survey-period-open = { $period } is taking answers until { $until }: its results show once it closes.
 survey-questions = Questions
+dora-id-github-deployment = GitHub deployment { $id }
+dora-id-github-workflow-run = GitHub workflow run { $id }
+dora-id-gitlab-deployment = GitLab deployment { $id }
+dora-id-gitlab-pipeline = GitLab pipeline { $id }

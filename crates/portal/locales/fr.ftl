@@ -350,3 +350,7 @@ survey-col-result = Moyenne et part favorable
 survey-all-results = Tous les résultats de cette enquête
 survey-period-open = { $period } prend des réponses jusqu'au { $until } : ses résultats s'afficheront à sa clôture.
 survey-questions = Questions
+dora-id-github-deployment = Déploiement GitHub { $id }
+dora-id-github-workflow-run = Exécution de workflow GitHub { $id }
+dora-id-gitlab-deployment = Déploiement GitLab { $id }
+dora-id-gitlab-pipeline = Pipeline GitLab { $id }

@@ -167,7 +167,7 @@ fn deployments_table(page: &Page<'_>, deployments: &[DeploymentFact]) -> Markup 
                         tbody {
                             @for fact in deployments.iter().rev().take(LISTED_DEPLOYMENTS) {
                                 tr {
-                                    th scope="row" { "#" (fact.id) }
+                                    th scope="row" { (deployment_label(page, fact.id)) }
                                     td { time datetime=(fact.finished_at) { (page.locale().date_of(fact.finished_at)) " " (clock(fact.finished_at)) } }
                                     td {
                                         @if !fact.success { span.badge.warn { (page.t("dora-outcome-failure")) } }
@@ -189,6 +189,21 @@ fn deployments_table(page: &Page<'_>, deployments: &[DeploymentFact]) -> Markup 
             }
         }
     }
+}
+
+/// A deployment as its source numbers it: `GitLab pipeline 15` for a webhook's, `#15`
+/// for the bulk format's and the events API's.
+fn deployment_label(page: &Page<'_>, id: i64) -> String {
+    use kiosque_delivery::webhooks::IdSeries;
+    let Some((series, native)) = IdSeries::of(id) else { return format!("#{id}") };
+    let key = match series {
+        IdSeries::GithubDeployment => "dora-id-github-deployment",
+        IdSeries::GithubWorkflowRun => "dora-id-github-workflow-run",
+        IdSeries::GitlabDeployment => "dora-id-gitlab-deployment",
+        IdSeries::GitlabPipeline => "dora-id-gitlab-pipeline",
+        IdSeries::GithubIssue | IdSeries::GitlabIssue => return format!("#{native}"),
+    };
+    page.t_with(key, &[("id", native.to_string().into())])
 }
 
 /// `HH:MM UTC` of a moment.
