@@ -18,7 +18,9 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use kiosque_delivery::{report, DeploymentFact, Ownership, PerformanceLevels, Report, ReportError, Window};
+use kiosque_delivery::{
+    report, DeploymentFact, IncidentFact, Ownership, PerformanceLevels, Report, ReportError, Window,
+};
 use kiosque_portal::{Context, Dashboard, Locale, Notice, Portal};
 
 use crate::DeliveryState;
@@ -51,8 +53,8 @@ enum Focus {
 
 /// What the computation came to.
 enum Outcome {
-    /// The report, and a service's deployments in the window.
-    Report(Report, Vec<DeploymentFact>),
+    /// The report, and a service's deployments and incidents in the window.
+    Report(Report, Vec<DeploymentFact>, Vec<IncidentFact>),
     NotFound,
     Notice(Notice),
 }
@@ -123,8 +125,8 @@ async fn dashboard(
         };
         tokio::task::spawn_blocking(move || compute(&state, &focus, window)).await
     };
-    let (report, deployments) = match work {
-        Ok(Outcome::Report(report, deployments)) => (report, deployments),
+    let (report, deployments, incidents) = match work {
+        Ok(Outcome::Report(report, deployments, incidents)) => (report, deployments, incidents),
         Ok(Outcome::NotFound) => return page(StatusCode::NOT_FOUND, headers, locale, portal().not_found(&cx)),
         Ok(Outcome::Notice(notice)) => {
             let status = if notice == Notice::BadWindow { StatusCode::BAD_REQUEST } else { StatusCode::OK };
@@ -151,6 +153,7 @@ async fn dashboard(
         thresholds: levels().latest(),
         catalog: catalog.as_deref(),
         deployments: &deployments,
+        incidents: &incidents,
         team_panels: &team_panels,
     };
     let body = match &focus {
@@ -184,13 +187,19 @@ fn compute(state: &DeliveryState, focus: &Focus, window: Window) -> Outcome {
     let recorder = state.recorder();
     match report(recorder.history(), &shown, window) {
         Ok(report) => {
-            let deployments = match (focus, window.bounds(recorder.history().latest_finished_at())) {
+            let (deployments, incidents) = match (focus, window.bounds(recorder.history().latest_finished_at())) {
                 (Focus::Service(service), Ok((from, until))) => {
-                    recorder.history().service_deployment_facts(service, from, until)
+                    let history = recorder.history();
+                    let mut incidents: Vec<IncidentFact> = history
+                        .incident_facts()
+                        .filter(|i| i.service == *service && (from..until).contains(&i.opened_at))
+                        .collect();
+                    incidents.sort_by_key(|i| (i.opened_at, i.id));
+                    (history.service_deployment_facts(service, from, until), incidents)
                 }
-                _ => Vec::new(),
+                _ => (Vec::new(), Vec::new()),
             };
-            Outcome::Report(report, deployments)
+            Outcome::Report(report, deployments, incidents)
         }
         Err(ReportError::NoDeployment) => Outcome::Notice(Notice::NoData),
         Err(ReportError::BadWindow(_)) => Outcome::Notice(Notice::BadWindow),

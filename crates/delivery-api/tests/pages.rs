@@ -192,13 +192,21 @@ async fn the_service_page_shows_the_figures_worked_out_by_hand() {
     // The drill-down: the three production deployments, newest first. #3 at
     // 09:00 brought c3 (9 h) and recovered nothing itself; #2 failed and was
     // recovered 3 h later; #1 brought c1 and c2 (4 h and 2 h: median 3 h).
-    let drill = &body[body.find("id=\"dora-deployments\"").expect("the deployments' section")..];
+    let start = body.find("id=\"dora-deployments\"").expect("the deployments' section");
+    let end = body.find("id=\"dora-incidents\"").expect("the incidents' section");
+    let drill = &body[start..end];
     let rows: Vec<&str> = drill.split("<tr>").skip(2).map(|r| &r[..r.find("</tr>").unwrap()]).collect();
     assert_eq!(rows.len(), 3, "{drill}");
     assert!(rows[0].contains("#3") && rows[0].contains("09:00 UTC") && rows[0].contains("9.0 h"), "{}", rows[0]);
     assert!(rows[0].contains("fix"), "deployment 3 is rework: {}", rows[0]);
     assert!(rows[1].contains("#2") && rows[1].contains("Failed") && rows[1].contains("3.0 h"), "{}", rows[1]);
     assert!(rows[2].contains("#1") && rows[2].contains("4 Mar 2024") && rows[2].contains("3.0 h"), "{}", rows[2]);
+    // The incidents of the window: incident 1, opened 5 Mar 07:00, resolved 09:30: 2.5 h.
+    let incidents = &body[end..];
+    let rows: Vec<&str> = incidents.split("<tr>").skip(2).map(|r| &r[..r.find("</tr>").unwrap()]).collect();
+    assert_eq!(rows.len(), 1, "{incidents}");
+    assert!(rows[0].contains("#1") && rows[0].contains("07:00 UTC") && rows[0].contains("09:30 UTC"), "{}", rows[0]);
+    assert!(rows[0].contains("2.5 h"), "{}", rows[0]);
     // The owning team is linked, with the window kept.
     assert!(body.contains("href=\"/delivery/teams/team-checkout?end=2024-03-10&amp;days=14\""));
 }

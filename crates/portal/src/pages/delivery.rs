@@ -11,7 +11,9 @@
 
 use fluent_bundle::FluentValue;
 use kiosque_catalog::Catalog;
-use kiosque_delivery::{Bucket, DeploymentFact, Performance, Report, Row, RowLevels, Scope, Thresholds, Window};
+use kiosque_delivery::{
+    Bucket, DeploymentFact, IncidentFact, Performance, Report, Row, RowLevels, Scope, Thresholds, Window,
+};
 use maud::{html, Markup, PreEscaped};
 
 use crate::html::{encode_component, entity_url, Page, Section};
@@ -29,6 +31,8 @@ pub struct Dashboard<'a> {
     /// On a service's dashboard, the production deployments of the window
     /// (oldest first): the figures' drill-down.
     pub deployments: &'a [DeploymentFact],
+    /// On a service's dashboard, the incidents opened in the window (oldest first).
+    pub incidents: &'a [IncidentFact],
     /// On a team's dashboard, sections other capabilities drew for the team (HTML the
     /// portal rendered, such as its developer-satisfaction results), shown after its
     /// figures.
@@ -191,6 +195,55 @@ fn deployments_table(page: &Page<'_>, deployments: &[DeploymentFact]) -> Markup 
     }
 }
 
+/// The incidents of a service opened in the window, newest first.
+fn incidents_table(page: &Page<'_>, incidents: &[IncidentFact]) -> Markup {
+    html! {
+        section aria-labelledby="dora-incidents" {
+            h2 #dora-incidents { (page.t("dora-incidents-title")) " " span.count { (page.number(incidents.len())) } }
+            @if incidents.is_empty() {
+                p.empty { (page.t("dora-no-incidents")) }
+            } @else {
+                div.table-wrap tabindex="0" {
+                    table {
+                        thead { tr {
+                            th scope="col" { (page.t("dora-col-incident")) }
+                            th scope="col" { (page.t("dora-col-opened")) }
+                            th scope="col" { (page.t("dora-col-resolved")) }
+                            th scope="col" { (page.t("dora-col-restored-after")) }
+                        } }
+                        tbody {
+                            @for incident in incidents.iter().rev().take(LISTED_DEPLOYMENTS) {
+                                tr {
+                                    th scope="row" { (incident_label(incident.id)) }
+                                    td { time datetime=(incident.opened_at) { (page.locale().date_of(incident.opened_at)) " " (clock(incident.opened_at)) } }
+                                    td {
+                                        @match incident.resolved_at {
+                                            Some(at) => time datetime=(at) { (page.locale().date_of(at)) " " (clock(at)) },
+                                            None => span.badge.warn { (page.t("dora-incident-open")) },
+                                        }
+                                    }
+                                    td { (hours(page, incident.resolved_at.map(|at| (at - incident.opened_at) as f64 / 3600.0))) }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if incidents.len() > LISTED_DEPLOYMENTS {
+                    p.hint { (page.t_with("dora-deployments-more", &[("count", (incidents.len() - LISTED_DEPLOYMENTS).into())])) }
+                }
+            }
+        }
+    }
+}
+
+/// An incident as its source numbers it.
+fn incident_label(id: i64) -> String {
+    match kiosque_delivery::webhooks::IdSeries::of(id) {
+        Some((_, native)) => format!("#{native}"),
+        None => format!("#{id}"),
+    }
+}
+
 /// A deployment as its source numbers it: `GitLab pipeline 15` for a webhook's, `#15`
 /// for the bulk format's and the events API's.
 fn deployment_label(page: &Page<'_>, id: i64) -> String {
@@ -241,6 +294,7 @@ pub fn render_service(page: &Page<'_>, d: &Dashboard<'_>, service: &str) -> Opti
         (figures(page, d, window_row, weeks))
         (weeks_table(page, weeks))
         (deployments_table(page, d.deployments))
+        (incidents_table(page, d.incidents))
         (levels_note(page, d))
     };
     Some(page.document(&title, Section::Delivery, main))
