@@ -2,7 +2,8 @@
 //!
 //! Usage: `dora import DATA_DIR DATABASE` (reads changes.jsonl, deployments.jsonl,
 //! incidents.jsonl and services.csv), then `dora report DATABASE [--days N] [--end DATE]`
-//! (writes the report as CSV on standard output).
+//! (writes the report as CSV on standard output), or `dora open DATABASE [--runs N]` (times
+//! rebuilding the history from the stored log, as a server does when it starts).
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -52,6 +53,16 @@ fn main() {
                 t.elapsed().as_secs_f64()
             );
         }
+        Some("open") if args.len() >= 2 => {
+            let runs: usize = option("--runs").map_or(3, |r| r.parse().unwrap_or_else(|_| fail("bad --runs")));
+            for _ in 0..runs {
+                let t = Instant::now();
+                let store = Arc::from(open(&args[1]).unwrap_or_else(|e| fail(&e.to_string())));
+                let recorder = Recorder::open(store, HistoryConfig::default()).unwrap_or_else(|e| fail(&e.to_string()));
+                let (c, d, i) = recorder.history().counts();
+                eprintln!("opened in {:.3} s: {c} changes, {d} deployments, {i} incidents", t.elapsed().as_secs_f64());
+            }
+        }
         Some("report") if args.len() >= 2 => {
             let mut window = Window::default();
             if let Some(days) = option("--days") {
@@ -67,6 +78,9 @@ fn main() {
             write_csv(&r, CsvColumns::Reference, &mut out).unwrap_or_else(|e| fail(&e.to_string()));
             out.flush().unwrap_or_else(|e| fail(&e.to_string()));
         }
-        _ => fail("usage: dora import DATA_DIR DATABASE | dora report DATABASE [--days N] [--end DATE]"),
+        _ => fail(
+            "usage: dora import DATA_DIR DATABASE | dora report DATABASE [--days N] [--end DATE] | \
+             dora open DATABASE [--runs N]",
+        ),
     }
 }

@@ -24,6 +24,12 @@
 //! Two implementations of [`DeliveryStore`]: SQLite (one file, WAL; the default) and
 //! PostgreSQL, with the same tables created by migrations recorded under the `delivery`
 //! component in `kiosque_migrations`. Each [`Batch`] is written in one transaction.
+//!
+//! A bulk import ([`Recorder::import`]) is a pipeline: parsing and encoding on all cores,
+//! the history on one thread, the store's writes on another. Into SQLite, its transaction
+//! runs in rollback-journal mode when no other connection has the file open, so that its
+//! pages are written once rather than to the write-ahead log and again at the checkpoint;
+//! killed half-way, it leaves the previous data intact, as in WAL mode.
 
 mod error;
 mod log;
@@ -74,7 +80,7 @@ pub enum FactWrite {
     Drop(i64),
 }
 
-/// Events encoded for the log, a few megabytes a chunk (see the `log` module).
+/// Events encoded for the log, up to about a megabyte a chunk (see the `log` module).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LogChunks {
     /// Each chunk with its number of events.
@@ -147,8 +153,13 @@ pub trait DeliveryStore: Send + Sync {
         log: &mut dyn Iterator<Item = (u64, Vec<u8>)>,
         rest: &mut dyn FnMut() -> Option<Batch>,
     ) -> Result<(), StoreError>;
+    /// Hands the event log to `sink` in arrival order, a chunk at a time, still encoded
+    /// (for a caller that decodes on several threads). An error from `sink` ends the read.
+    fn read_log(&self, sink: &mut dyn FnMut(Vec<u8>) -> Result<(), StoreError>) -> Result<(), StoreError>;
     /// Hands every logged event to `sink`, in arrival order.
-    fn read_events(&self, sink: &mut dyn FnMut(Event)) -> Result<(), StoreError>;
+    fn read_events(&self, sink: &mut dyn FnMut(Event)) -> Result<(), StoreError> {
+        self.read_log(&mut |chunk| log::read_chunk(&chunk, sink))
+    }
     /// The facts of production deployments finished, and incidents opened, in
     /// `from <= t < until`, with the latest `finished_at` of all deployments.
     fn window_facts(&self, from: i64, until: i64) -> Result<Facts, StoreError>;

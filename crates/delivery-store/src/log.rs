@@ -1,4 +1,4 @@
-//! The event log's binary format: events in chunks of a few megabytes, each chunk a blob row.
+//! The event log's binary format: events in chunks of up to about a megabyte, each chunk a blob row.
 //!
 //! A chunk starts with its format version, then holds records. Names (repositories,
 //! services, environments, authors) are written once per chunk and then referred to by
@@ -13,8 +13,12 @@ use rustc_hash::FxHashMap;
 use crate::StoreError;
 
 const VERSION: u8 = 1;
-/// Past this size the writer starts a new chunk.
-pub(crate) const CHUNK_BYTES: usize = 4 << 20;
+/// Past this size the writer starts a new chunk. Under a megabyte, so that the buffers of
+/// a bulk import are recycled by the allocator rather than mapped afresh.
+pub(crate) const CHUNK_BYTES: usize = 768 << 10;
+
+/// No name is cached (see `LogWriter::recent`).
+const NO_NAME: u32 = u32::MAX;
 
 const NAME: u8 = 0;
 const CHANGE: u8 = 1;
@@ -27,11 +31,15 @@ pub(crate) struct LogWriter {
     buf: Vec<u8>,
     events: u64,
     names: FxHashMap<String, u32>,
+    /// The last name written or referred to in each field position, with its number:
+    /// consecutive events mostly repeat them (a repository's changes come together), and
+    /// comparing spares hashing.
+    recent: [(u32, String); 3],
 }
 
 impl Default for LogWriter {
     fn default() -> Self {
-        LogWriter { chunks: Vec::new(), buf: vec![VERSION], events: 0, names: FxHashMap::default() }
+        LogWriter::with_capacity(0)
     }
 }
 
@@ -57,41 +65,80 @@ fn put_option(buf: &mut Vec<u8>, v: Option<i64>) {
     }
 }
 
-fn hex_value(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
+/// The value of each lower-case hexadecimal digit; 0xff for any other byte.
+const HEX: [u8; 256] = {
+    let mut table = [0xff; 256];
+    let mut i = 0;
+    while i < 16 {
+        table[b"0123456789abcdef"[i] as usize] = i as u8;
+        i += 1;
     }
-}
+    table
+};
 
-/// A commit id: its length and a flag (packed or not), then the bytes.
+/// A commit id: its length and a flag (packed or not), then the bytes. Ids of up to 64
+/// digits (git's SHA-1 and SHA-256 ids) are packed on the stack, then copied at once.
 fn put_commit(buf: &mut Vec<u8>, sha: &str) {
     let b = sha.as_bytes();
-    let packable = b.len().is_multiple_of(2) && b.iter().all(|&c| hex_value(c).is_some());
-    put_u64(buf, (b.len() as u64) << 1 | u64::from(packable));
-    if packable {
-        buf.extend(b.chunks_exact(2).map(|p| hex_value(p[0]).unwrap_or(0) << 4 | hex_value(p[1]).unwrap_or(0)));
-    } else {
-        buf.extend_from_slice(b);
+    if b.len().is_multiple_of(2) && b.len() <= 64 {
+        let mut packed = [0u8; 32];
+        let mut bad = 0u8;
+        for (pair, out) in b.chunks_exact(2).zip(packed.iter_mut()) {
+            let (high, low) = (HEX[pair[0] as usize], HEX[pair[1] as usize]);
+            bad |= high | low;
+            *out = high << 4 | (low & 0x0f);
+        }
+        if bad & 0xf0 == 0 {
+            put_u64(buf, (b.len() as u64) << 1 | 1);
+            buf.extend_from_slice(&packed[..b.len() / 2]);
+            return;
+        }
     }
+    put_u64(buf, (b.len() as u64) << 1);
+    buf.extend_from_slice(b);
 }
 
 impl LogWriter {
-    fn name(&mut self, name: &str) -> u64 {
-        if let Some(&n) = self.names.get(name) {
-            return u64::from(n);
+    /// A writer whose first chunk has room for about `bytes`.
+    pub(crate) fn with_capacity(bytes: usize) -> Self {
+        let mut buf = Vec::with_capacity(bytes.min(CHUNK_BYTES + (64 << 10)));
+        buf.push(VERSION);
+        LogWriter {
+            chunks: Vec::new(),
+            buf,
+            events: 0,
+            names: FxHashMap::default(),
+            recent: [(NO_NAME, String::new()), (NO_NAME, String::new()), (NO_NAME, String::new())],
         }
-        let n = self.names.len() as u32;
-        self.names.insert(name.to_string(), n);
-        self.buf.push(NAME);
-        put_u64(&mut self.buf, name.len() as u64);
-        self.buf.extend_from_slice(name.as_bytes());
+    }
+
+    /// The number of `name` in this chunk, writing it first if new. `field` is the name's
+    /// position in its event, for the cache of recent names.
+    fn name(&mut self, field: usize, name: &str) -> u64 {
+        let (recent_number, recent_name) = &self.recent[field];
+        if *recent_number != NO_NAME && recent_name == name {
+            return u64::from(*recent_number);
+        }
+        let n = match self.names.get(name) {
+            Some(&n) => n,
+            None => {
+                let n = self.names.len() as u32;
+                self.names.insert(name.to_string(), n);
+                self.buf.push(NAME);
+                put_u64(&mut self.buf, name.len() as u64);
+                self.buf.extend_from_slice(name.as_bytes());
+                n
+            }
+        };
+        let recent = &mut self.recent[field];
+        recent.0 = n;
+        recent.1.clear();
+        recent.1.push_str(name);
         u64::from(n)
     }
 
     pub(crate) fn change(&mut self, c: &Change) {
-        let (repository, author) = (self.name(&c.repository), self.name(&c.author));
+        let (repository, author) = (self.name(0, &c.repository), self.name(1, &c.author));
         let buf = &mut self.buf;
         buf.push(CHANGE);
         put_u64(buf, repository);
@@ -104,9 +151,9 @@ impl LogWriter {
     }
 
     pub(crate) fn deployment(&mut self, d: &Deployment) {
-        let repository = self.name(&d.repository);
-        let service = self.name(&d.service);
-        let environment = self.name(&d.environment);
+        let repository = self.name(0, &d.repository);
+        let service = self.name(1, &d.service);
+        let environment = self.name(2, &d.environment);
         let buf = &mut self.buf;
         buf.push(DEPLOYMENT);
         put_i64(buf, d.id);
@@ -126,7 +173,7 @@ impl LogWriter {
     }
 
     pub(crate) fn incident(&mut self, i: &Incident) {
-        let service = self.name(&i.service);
+        let service = self.name(1, &i.service);
         let buf = &mut self.buf;
         buf.push(INCIDENT);
         put_i64(buf, i.id);
@@ -154,22 +201,30 @@ impl LogWriter {
 
     fn cut(&mut self) {
         if self.events > 0 {
-            let chunk = std::mem::replace(&mut self.buf, vec![VERSION]);
+            // The next chunk will likely be as large: allocate it whole.
+            let next = Vec::with_capacity(self.buf.len());
+            let chunk = std::mem::replace(&mut self.buf, next);
             self.chunks.push((self.events, chunk));
+            self.buf.push(VERSION);
         }
         self.events = 0;
         self.names.clear();
-    }
-
-    /// The chunks completed so far, each with its number of events.
-    pub(crate) fn take_full(&mut self) -> Vec<(u64, Vec<u8>)> {
-        std::mem::take(&mut self.chunks)
+        self.recent.iter_mut().for_each(|(number, _)| *number = NO_NAME);
     }
 
     /// The chunks, each with its number of events.
     pub(crate) fn finish(mut self) -> Vec<(u64, Vec<u8>)> {
         self.cut();
         self.chunks
+    }
+}
+
+/// About how many bytes an event takes in the log (names aside, written once a chunk).
+pub(crate) fn size_hint(event: &Event) -> usize {
+    match event {
+        Event::Change(_) => 36,
+        Event::Deployment(d) => 24 + 21 * d.commits.len(),
+        Event::Incident(_) => 16,
     }
 }
 
@@ -352,6 +407,34 @@ mod tests {
                 caused_by_deployment: Some(-3),
             }),
         ]
+    }
+
+    #[test]
+    fn names_are_written_again_in_each_chunk() {
+        // About 1.4 MB of changes: two chunks at least, the same names on both sides.
+        let events: Vec<Event> = (0..40_000u32)
+            .map(|n| {
+                Event::Change(Change {
+                    sha: format!("{n:040x}"),
+                    repository: "example/api".into(),
+                    author: if n % 3 == 0 { "ana" } else { "bo" }.into(),
+                    authored_at: i64::from(n),
+                    committed_at: i64::from(n) + 60,
+                    merged_at: i64::from(n) + 120,
+                })
+            })
+            .collect();
+        let mut writer = LogWriter::default();
+        events.iter().for_each(|e| writer.event(e));
+        let chunks = writer.finish();
+        assert!(chunks.len() >= 2);
+        let mut back = Vec::new();
+        for (count, chunk) in &chunks {
+            let before = back.len();
+            read_chunk(chunk, &mut |e| back.push(e)).unwrap();
+            assert_eq!((back.len() - before) as u64, *count);
+        }
+        assert_eq!(back, events);
     }
 
     #[test]

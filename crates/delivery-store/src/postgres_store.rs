@@ -2,11 +2,10 @@ use std::str::FromStr;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use kiosque_delivery::{DeploymentFact, Event, Facts, IncidentFact, Ownership};
+use kiosque_delivery::{DeploymentFact, Facts, IncidentFact, Ownership};
 use postgres::{Client, Config, NoTls, Transaction};
 
 use crate::error::check_not_newer;
-use crate::log::read_chunk;
 use crate::{
     join_environments, pack_seconds, split_environments, unpack_seconds, Batch, DeliveryStore, FactWrite, StoreError,
     UnmappedEvent, MIGRATION_COMPONENT,
@@ -263,11 +262,10 @@ impl DeliveryStore for PostgresStore {
         })
     }
 
-    fn read_events(&self, sink: &mut dyn FnMut(Event)) -> Result<(), StoreError> {
+    fn read_log(&self, sink: &mut dyn FnMut(Vec<u8>) -> Result<(), StoreError>) -> Result<(), StoreError> {
         self.with_client(|client| {
             for row in client.query("SELECT body FROM delivery_event_log ORDER BY seq", &[])? {
-                let body: &[u8] = row.try_get(0)?;
-                read_chunk(body, sink)?;
+                sink(row.try_get(0)?)?;
             }
             Ok(())
         })

@@ -10,7 +10,7 @@ use kiosque_delivery::{
     Ownership, ReadError,
 };
 
-use crate::log::LogWriter;
+use crate::log::{self, LogWriter};
 use crate::{Batch, DeliveryStore, FactWrite, LogChunks, StoreError, UnmappedEvent, WebhookDelivery};
 
 /// Keeps a store and the domain history of its events in step. One writer at a time: wrap
@@ -74,11 +74,41 @@ impl Recorder {
         Ok(recorder)
     }
 
+    /// Rebuilds the history from the log: chunks are decoded on the rayon pool, a few ahead,
+    /// while this thread inserts the events of the oldest one.
     fn reload(&mut self) -> Result<(), StoreError> {
         let mut history = History::new(self.config.clone());
-        self.store.read_events(&mut |event| {
-            history.insert(&event);
+        let mut decoding: VecDeque<Decoding> = VecDeque::new();
+        let mut insert_oldest = |decoding: &mut VecDeque<Decoding>| -> Result<(), StoreError> {
+            if let Some(oldest) = decoding.pop_front() {
+                let events = oldest.recv().map_err(|_| StoreError::Query("decoding the event log failed".into()))??;
+                events.iter().for_each(|event| {
+                    history.insert(event);
+                });
+            }
+            Ok(())
+        };
+        self.store.read_log(&mut |chunk| {
+            let (done, decoded) = mpsc::sync_channel(1);
+            let decode = move || {
+                let mut events = Vec::new();
+                let _ = done.send(log::read_chunk(&chunk, &mut |event| events.push(event)).map(|()| events));
+            };
+            // Inside a rayon worker a job waiting behind this thread could deadlock: decode here.
+            if rayon::current_thread_index().is_none() {
+                rayon::spawn(decode);
+            } else {
+                decode();
+            }
+            decoding.push_back(decoded);
+            if decoding.len() > CHUNKS_IN_FLIGHT {
+                insert_oldest(&mut decoding)?;
+            }
+            Ok(())
         })?;
+        while !decoding.is_empty() {
+            insert_oldest(&mut decoding)?;
+        }
         history.clear_touched();
         self.history = history;
         self.stale = false;
@@ -159,9 +189,11 @@ impl Recorder {
     /// ownership when one is given, in one transaction. Bad lines go to `bad_line` and are
     /// skipped; the good ones are stored.
     ///
-    /// The files are parsed in the background (on all cores), inserted into the history on
-    /// this thread, and encoded and written to the store on another as they come, so the
-    /// store's transaction is mostly written by the time the last line is read.
+    /// A pipeline: the files are parsed on all cores (rayon), each event goes into the
+    /// history on this thread, the events that changed it are encoded for the log in
+    /// batches on all cores again, and a writer thread stores the encoded batches in file
+    /// order as they come. The store's transaction is mostly written by the time the last
+    /// line is read.
     pub fn import(
         &mut self,
         changes: Option<(impl BufRead, &str)>,
@@ -175,50 +207,31 @@ impl Recorder {
         }
         let was_empty = self.history.counts() == (0, 0, 0);
         let store = Arc::clone(&self.store);
-        let (events_in, events_out) = mpsc::sync_channel::<Vec<Event>>(64);
-        let (rest_in, rest_out) = mpsc::sync_channel::<Batch>(1);
         let result = std::thread::scope(|scope| {
+            // Encoded batches, each as the receiving end of its encoding job, in file order.
+            // Both senders live in this closure: should it panic, they are dropped and the
+            // writer, seeing the import cut short, ends without committing.
+            let (batches_in, batches_out) = mpsc::sync_channel::<Encoding>(BATCHES_IN_FLIGHT);
+            let (rest_in, rest_out) = mpsc::sync_channel::<Batch>(1);
             let writer = scope.spawn(move || {
-                let mut log = LogWriter::default();
-                let mut received = events_out.into_iter();
-                let mut ready: VecDeque<(u64, Vec<u8>)> = VecDeque::new();
-                let mut drained = false;
-                let mut chunks = std::iter::from_fn(|| loop {
-                    if let Some(chunk) = ready.pop_front() {
-                        return Some(chunk);
-                    }
-                    if drained {
-                        return None;
-                    }
-                    match received.next() {
-                        Some(events) => {
-                            events.iter().for_each(|e| log.event(e));
-                            ready.extend(log.take_full());
-                        }
-                        None => {
-                            drained = true;
-                            ready.extend(std::mem::take(&mut log).finish());
-                        }
-                    }
-                });
-                store.write_streaming(&mut chunks, &mut || rest_out.recv().ok())
+                // An encoding job that died (a panic) leaves its batch unwritten: then the
+                // whole import must fail rather than store a log with a hole.
+                let lost = std::cell::Cell::new(false);
+                let mut chunks = batches_out
+                    .into_iter()
+                    .map_while(|encoding| encoding.recv().inspect_err(|_| lost.set(true)).ok())
+                    .flatten();
+                store.write_streaming(&mut chunks, &mut || if lost.get() { None } else { rest_out.recv().ok() })
             });
             let mut imported = Imported::default();
             let mut batch = Batch { ownership, ..Batch::default() };
-            let mut pending: Vec<Event> = Vec::with_capacity(SEND_EVERY);
-            let send = |pending: &mut Vec<Event>, event: Event| {
-                pending.push(event);
-                if pending.len() >= SEND_EVERY {
-                    // A writer gone has failed: its error is returned below.
-                    let _ = events_in.send(std::mem::replace(pending, Vec::with_capacity(SEND_EVERY)));
-                }
-            };
+            let mut log = LogBatcher { pending: Vec::with_capacity(BATCH_EVENTS), bytes: 0, out: &batches_in };
             if let Some((input, name)) = changes {
                 for change in read_changes(input, name) {
                     match change {
                         Ok(c) => {
                             if count(&mut imported.changes, self.history.insert_change(&c)) {
-                                send(&mut pending, Event::Change(c));
+                                log.push(Event::Change(c));
                             }
                         }
                         Err(e) => {
@@ -234,7 +247,7 @@ impl Recorder {
                         Ok(d) => {
                             if count(&mut imported.deployments, self.history.insert_deployment(&d)) {
                                 batch.latest_finished_at = batch.latest_finished_at.max(Some(d.finished_at));
-                                send(&mut pending, Event::Deployment(d));
+                                log.push(Event::Deployment(d));
                             }
                         }
                         Err(e) => {
@@ -250,7 +263,7 @@ impl Recorder {
                         Ok(i) => {
                             if count(&mut imported.incidents, self.history.insert_incident(&i)) {
                                 batch.incidents.push(incident_fact(&i));
-                                send(&mut pending, Event::Incident(i));
+                                log.push(Event::Incident(i));
                             }
                         }
                         Err(e) => {
@@ -260,8 +273,8 @@ impl Recorder {
                     }
                 }
             }
-            let _ = events_in.send(pending);
-            drop(events_in);
+            log.flush();
+            drop(batches_in);
             // Into an empty store every fact is new: derive them in one pass rather than one
             // touched deployment at a time.
             let batch = if was_empty {
@@ -271,6 +284,7 @@ impl Recorder {
                 batch
             };
             imported.deployments.facts_written = batch.facts.len();
+            // A writer gone has failed: its error is returned below.
             let _ = rest_in.send(batch);
             let written = writer.join().unwrap_or_else(|_| Err(StoreError::Query("the store writer panicked".into())));
             written.map(|_| imported)
@@ -282,5 +296,63 @@ impl Recorder {
     }
 }
 
-/// Events handed to the writer thread at a time.
-const SEND_EVERY: usize = 4096;
+/// The log chunks of a batch of events, once its encoding job is done.
+type Encoding = mpsc::Receiver<Vec<(u64, Vec<u8>)>>;
+
+/// Collects the events an import logs into batches of about a chunk, and has each encoded
+/// on the rayon pool.
+struct LogBatcher<'a> {
+    pending: Vec<Event>,
+    /// About how many bytes `pending` encodes to.
+    bytes: usize,
+    out: &'a mpsc::SyncSender<Encoding>,
+}
+
+impl LogBatcher<'_> {
+    fn push(&mut self, event: Event) {
+        self.bytes += log::size_hint(&event);
+        self.pending.push(event);
+        if self.pending.len() >= BATCH_EVENTS || self.bytes >= log::CHUNK_BYTES {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let events = std::mem::replace(&mut self.pending, Vec::with_capacity(BATCH_EVENTS));
+        let capacity = self.bytes + self.bytes / 4 + (4 << 10);
+        self.bytes = 0;
+        let (done, encoding) = mpsc::sync_channel(1);
+        let encode = move || {
+            let mut writer = LogWriter::with_capacity(capacity);
+            events.iter().for_each(|e| writer.event(e));
+            // Nobody waits for it if the writer failed: its error is reported.
+            let _ = done.send(writer.finish());
+            // The events are dropped here, off the thread that inserts them.
+        };
+        // Inside a rayon worker a job waiting behind this thread could deadlock: encode here.
+        if rayon::current_thread_index().is_none() {
+            rayon::spawn(encode);
+        } else {
+            encode();
+        }
+        // A writer gone has failed: its error is returned by `import`.
+        let _ = self.out.send(encoding);
+    }
+}
+
+/// Events encoded together at most: few enough that their vector stays under a megabyte,
+/// small enough for the allocator to recycle.
+const BATCH_EVENTS: usize = 4096;
+
+/// Encoded batches queued for the writer: enough to keep it busy, few enough to bound the
+/// memory they hold.
+const BATCHES_IN_FLIGHT: usize = 16;
+
+/// The events of a log chunk, once its decoding job is done.
+type Decoding = mpsc::Receiver<Result<Vec<Event>, StoreError>>;
+
+/// Log chunks decoded ahead of the one being inserted when the history is rebuilt.
+const CHUNKS_IN_FLIGHT: usize = 8;

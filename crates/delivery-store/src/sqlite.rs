@@ -1,11 +1,11 @@
 use std::path::Path;
 use std::sync::Mutex;
+use std::time::Duration;
 
-use kiosque_delivery::{DeploymentFact, Event, Facts, IncidentFact, Ownership};
+use kiosque_delivery::{DeploymentFact, Facts, IncidentFact, Ownership};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 
 use crate::error::check_not_newer;
-use crate::log::read_chunk;
 use crate::{
     join_environments, pack_seconds, split_environments, unpack_seconds, Batch, DeliveryStore, FactWrite, StoreError,
     UnmappedEvent, MIGRATION_COMPONENT,
@@ -38,10 +38,12 @@ impl SqliteStore {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut connection = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, e))?;
         connection
-            .execute_batch(
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; \
-                 PRAGMA cache_size = -131072;",
-            )
+            .busy_timeout(BUSY_TIMEOUT)
+            .and_then(|()| {
+                connection.execute_batch(&format!(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -{CACHE_KIB};"
+                ))
+            })
             .map_err(|e| open_error(path, e))?;
         migrate(&mut connection).map_err(|e| match e {
             StoreError::Query(m) => StoreError::Open(format!("cannot prepare SQLite database {path}: {m}")),
@@ -138,8 +140,8 @@ fn write_rows(tx: &Transaction<'_>, batch: &Batch) -> Result<(), StoreError> {
     }
     if batch.replace_all_facts {
         tx.execute("DELETE FROM delivery_deployment_facts", [])?;
-    }
-    if !batch.facts.is_empty() {
+        insert_facts(tx, &batch.facts)?;
+    } else if !batch.facts.is_empty() {
         let mut put = tx.prepare_cached(
             "INSERT OR REPLACE INTO delivery_deployment_facts (id, service, finished_at, success, failed, rework, \
              recovery_seconds, lead_seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -187,6 +189,128 @@ fn write_rows(tx: &Transaction<'_>, batch: &Batch) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Facts written by one statement of a full rewrite.
+const FACT_ROWS: usize = 64;
+
+/// Writes the facts into an emptied table: plain inserts, many rows a statement, where an
+/// update writes one row at a time and replaces what is there.
+fn insert_facts(tx: &Transaction<'_>, facts: &[FactWrite]) -> Result<(), StoreError> {
+    let sql = |rows: usize| {
+        let row = "(?, ?, ?, ?, ?, ?, ?, ?)";
+        format!(
+            "INSERT INTO delivery_deployment_facts (id, service, finished_at, success, failed, rework, \
+             recovery_seconds, lead_seconds) VALUES {}",
+            vec![row; rows].join(", ")
+        )
+    };
+    let puts: Vec<&DeploymentFact> =
+        facts.iter().filter_map(|w| if let FactWrite::Put(f) = w { Some(f) } else { None }).collect();
+    let mut full = tx.prepare_cached(&sql(FACT_ROWS))?;
+    let mut lead = Vec::new();
+    for group in puts.chunks(FACT_ROWS) {
+        let mut last;
+        let statement = if group.len() == FACT_ROWS {
+            &mut full
+        } else {
+            last = tx.prepare(&sql(group.len()))?;
+            &mut last
+        };
+        for (row, f) in group.iter().enumerate() {
+            let at = row * 8;
+            statement.raw_bind_parameter(at + 1, f.id)?;
+            statement.raw_bind_parameter(at + 2, &f.service)?;
+            statement.raw_bind_parameter(at + 3, f.finished_at)?;
+            statement.raw_bind_parameter(at + 4, f.success)?;
+            statement.raw_bind_parameter(at + 5, f.failed)?;
+            statement.raw_bind_parameter(at + 6, f.rework)?;
+            statement.raw_bind_parameter(at + 7, f.recovery_seconds)?;
+            // Bound by copy: one buffer serves every row.
+            lead.clear();
+            lead.extend(f.lead_seconds.iter().flat_map(|v| v.to_le_bytes()));
+            statement.raw_bind_parameter(at + 8, &lead[..])?;
+        }
+        statement.raw_execute()?;
+    }
+    Ok(())
+}
+
+/// The body of [`DeliveryStore::write_streaming`]: the log as it comes, then the rest, in one
+/// transaction.
+fn write_streaming(
+    connection: &mut Connection,
+    log: &mut dyn Iterator<Item = (u64, Vec<u8>)>,
+    rest: &mut dyn FnMut() -> Option<Batch>,
+) -> Result<(), StoreError> {
+    let tx = connection.transaction()?;
+    let mut logged = false;
+    {
+        // The body is written into its pages directly, not copied into a bound parameter.
+        let mut insert =
+            tx.prepare_cached("INSERT INTO delivery_event_log (events, body) VALUES (?1, zeroblob(?2))")?;
+        for (events, body) in log {
+            insert.execute(params![events as i64, body.len() as i64])?;
+            let mut blob = tx.blob_open("main", "delivery_event_log", "body", tx.last_insert_rowid(), false)?;
+            blob.write_all_at(&body, 0)?;
+            logged = true;
+        }
+    }
+    let Some(batch) = rest() else {
+        return Err(StoreError::Query("the import stopped before it was complete: nothing was written".into()));
+    };
+    write_rows(&tx, &batch)?;
+    finish(tx, &batch, logged)
+}
+
+/// The page cache of a connection, and of a bulk import, in KiB.
+const CACHE_KIB: u32 = 128 << 10;
+const IMPORT_CACHE_KIB: u32 = 8 << 10;
+
+/// How long a connection waits for another one's lock.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A bulk import's way of writing its pages once. In WAL mode every page goes to the
+/// write-ahead log first and is copied into the database at the checkpoint: twice the tens
+/// of megabytes of a large import's event log. In rollback-journal mode SQLite journals
+/// only the original content of the pages that existed when the transaction began; the
+/// new pages, appended to the file, are written once.
+///
+/// Crash safety is the same as in WAL mode. An import killed before its commit leaves a
+/// hot journal, which the next connection plays back before it reads anything (opening
+/// the store included), restoring the changed pages and truncating the file to its former
+/// size: the previous data is intact. `synchronous = FULL` syncs the journal before the
+/// database file is changed, so this holds across a power loss too. Afterwards the
+/// database goes back to WAL mode; if that fails, the next open does it.
+///
+/// Leaving WAL mode needs the database to itself: when another connection has it open,
+/// the import stays in WAL mode, slower and just as safe.
+struct RollbackJournal {
+    entered: bool,
+}
+
+impl RollbackJournal {
+    fn enter(connection: &Connection) -> RollbackJournal {
+        // Another connection is the reason not to leave WAL mode: do not wait for it.
+        let mode = connection
+            .busy_timeout(Duration::ZERO)
+            .and_then(|()| connection.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0)));
+        let entered = mode.is_ok_and(|m| m.eq_ignore_ascii_case("delete"))
+            && connection.execute_batch("PRAGMA synchronous = FULL").is_ok();
+        let _ = connection.busy_timeout(BUSY_TIMEOUT);
+        RollbackJournal { entered }
+    }
+
+    /// Returns to WAL mode, and hands on the result of the import.
+    fn leave(self, connection: &Connection, written: Result<(), StoreError>) -> Result<(), StoreError> {
+        if self.entered {
+            let wal = connection.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0));
+            if wal.is_ok_and(|m| m.eq_ignore_ascii_case("wal")) {
+                let _ = connection.execute_batch("PRAGMA synchronous = NORMAL");
+            }
+        }
+        written
+    }
+}
+
 impl DeliveryStore for SqliteStore {
     fn write(&self, batch: &Batch) -> Result<bool, StoreError> {
         let mut connection = self.lock();
@@ -212,29 +336,22 @@ impl DeliveryStore for SqliteStore {
         rest: &mut dyn FnMut() -> Option<Batch>,
     ) -> Result<(), StoreError> {
         let mut connection = self.lock();
-        let tx = connection.transaction()?;
-        let mut logged = false;
-        {
-            let mut insert = tx.prepare_cached("INSERT INTO delivery_event_log (events, body) VALUES (?1, ?2)")?;
-            for (events, body) in log {
-                insert.execute(params![events as i64, body])?;
-                logged = true;
-            }
-        }
-        let Some(batch) = rest() else {
-            return Err(StoreError::Query("the import stopped before it was complete: nothing was written".into()));
-        };
-        write_rows(&tx, &batch)?;
-        finish(tx, &batch, logged)
+        let journal = RollbackJournal::enter(&connection);
+        // A small page cache: the import's pages are written once and not read again, and
+        // recycling a few megabytes of pages costs less than allocating all of them.
+        let _ = connection.execute_batch(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}"));
+        let written = write_streaming(&mut connection, log, rest);
+        let _ = connection.execute_batch(&format!("PRAGMA cache_size = -{CACHE_KIB}"));
+        journal.leave(&connection, written)
     }
 
-    fn read_events(&self, sink: &mut dyn FnMut(Event)) -> Result<(), StoreError> {
+    fn read_log(&self, sink: &mut dyn FnMut(Vec<u8>) -> Result<(), StoreError>) -> Result<(), StoreError> {
         let connection = self.lock();
         let mut select = connection.prepare("SELECT body FROM delivery_event_log ORDER BY seq")?;
         let mut rows = select.query([])?;
         while let Some(r) = rows.next()? {
             let body = r.get_ref(0)?.as_blob().map_err(|e| StoreError::Query(format!("SQLite: event log: {e}")))?;
-            read_chunk(body, sink)?;
+            sink(body.to_vec())?;
         }
         Ok(())
     }

@@ -6,6 +6,7 @@
 //! current by rewriting only those. A report made from the facts of a window
 //! ([`report_facts`](crate::report_facts)) equals the report made from the history.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::history::History;
@@ -87,7 +88,7 @@ impl History {
 
     pub(crate) fn fact_at(&self, index: u32) -> Option<DeploymentFact> {
         let d = &self.deployments[index as usize];
-        let facts = self.deployment_facts(d.id)?;
+        let facts = self.facts_at(index);
         if !facts.production {
             return None;
         }
@@ -95,8 +96,8 @@ impl History {
         if d.success {
             for &slot in d.commits.iter() {
                 let commit = &self.commits[slot as usize];
-                if let (Some(first), Some(change)) = (commit.first, commit.change) {
-                    if first.index == index {
+                if let (Some(first), Some(change)) = (commit.first(), commit.change()) {
+                    if first == index {
                         lead_seconds.push(d.finished_at.saturating_sub(change.committed_at));
                     }
                 }
@@ -126,9 +127,12 @@ impl History {
         list[start..end.max(start)].iter().filter_map(|&(_, index)| self.fact_at(index)).collect()
     }
 
-    /// The facts of every production deployment, in no particular order.
+    /// The facts of every production deployment, in no particular order, derived on all
+    /// cores (a store rewrites them all after a bulk import).
     pub fn deployment_facts_all(&self) -> impl Iterator<Item = DeploymentFact> + '_ {
-        (0..self.deployments.len() as u32).filter_map(|index| self.fact_at(index))
+        let all: Vec<DeploymentFact> =
+            (0..self.deployments.len() as u32).into_par_iter().filter_map(|index| self.fact_at(index)).collect();
+        all.into_iter()
     }
 
     /// The facts of every incident, in no particular order.

@@ -14,9 +14,11 @@
 
 use std::hash::{Hash, Hasher};
 
+use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
 
 use crate::event::{Change, Deployment, Event, Incident, Status};
+use crate::facts::IncidentFact;
 
 /// Which environment names count as production; by default only `production`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +52,20 @@ pub struct FirstDeployment {
     pub lead_time_seconds: Option<i64>,
 }
 
+/// A change as the production deployment that first brought it there lists it, for a
+/// drill-down behind the lead-time figures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeployedChange {
+    pub repository: String,
+    pub sha: String,
+    pub author: String,
+    pub authored_at: i64,
+    pub committed_at: i64,
+    pub merged_at: i64,
+    /// The deployment's `finished_at` minus `committed_at`.
+    pub lead_time_seconds: i64,
+}
+
 /// What the history concludes about one deployment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeploymentFacts {
@@ -79,16 +95,26 @@ pub struct Unmapped {
 pub(crate) struct Names {
     index: FxHashMap<Box<str>, u32>,
     names: Vec<Box<str>>,
+    /// The last name interned: events in a row often repeat it (a pull request's commits
+    /// have one author), and comparing spares hashing.
+    last: u32,
 }
 
 impl Names {
     fn intern(&mut self, name: &str) -> u32 {
-        if let Some(&id) = self.index.get(name) {
-            return id;
+        if self.names.get(self.last as usize).is_some_and(|last| **last == *name) {
+            return self.last;
         }
-        let id = self.names.len() as u32;
-        self.index.insert(name.into(), id);
-        self.names.push(name.into());
+        let id = match self.index.get(name) {
+            Some(&id) => id,
+            None => {
+                let id = self.names.len() as u32;
+                self.index.insert(name.into(), id);
+                self.names.push(name.into());
+                id
+            }
+        };
+        self.last = id;
         id
     }
 
@@ -145,25 +171,36 @@ impl CommitName {
     }
 }
 
-#[derive(Clone, PartialEq, Eq)]
-struct CommitKey {
-    repository: u32,
-    name: CommitName,
-}
+impl CommitName {
+    /// The id as it was given.
+    fn text(&self) -> String {
+        match self {
+            CommitName::Hex { digits, packed } => {
+                const DIGITS: &[u8; 16] = b"0123456789abcdef";
+                let mut text = String::with_capacity(usize::from(*digits));
+                for i in 0..usize::from(*digits) {
+                    let byte = packed[i / 2];
+                    let digit = if i % 2 == 0 { byte >> 4 } else { byte & 0x0f };
+                    text.push(char::from(DIGITS[usize::from(digit)]));
+                }
+                text
+            }
+            CommitName::Text(text) => text.to_string(),
+        }
+    }
 
-impl Hash for CommitKey {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        match &self.name {
+    fn hash(&self) -> u64 {
+        let mut state = rustc_hash::FxHasher::default();
+        match self {
             // Commit ids are hashes already: their first bytes spread keys well enough.
             CommitName::Hex { digits, packed } => {
-                state.write_u64(u64::from(self.repository) << 8 | u64::from(*digits));
-                state.write(&packed[..16]);
+                let mut head = [0u8; 8];
+                head.copy_from_slice(&packed[..8]);
+                state.write_u64(u64::from_le_bytes(head) ^ u64::from(*digits));
             }
-            CommitName::Text(text) => {
-                state.write_u32(self.repository);
-                text.hash(state);
-            }
+            CommitName::Text(text) => text.hash(&mut state),
         }
+        state.finish()
     }
 }
 
@@ -175,20 +212,50 @@ pub(crate) struct ChangeRecord {
     merged_at: i64,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct First {
-    pub finished_at: i64,
-    pub id: i64,
-    /// Index of the deployment in `History::deployments`.
-    pub index: u32,
+/// Marks an absent number in a `CommitSlot`.
+const NONE: u32 = u32::MAX;
+
+/// A commit named by a change, a deployment or both, with its id: a lookup by id compares
+/// ids in the slot it then reads or updates, where a map from ids to slots would read
+/// memory in two places. What a lookup reads comes first. (Not aligned to a cache line: the
+/// vector of slots would then be copied whole each time it grows, rather than remapped.)
+pub(crate) struct CommitSlot {
+    name: CommitName,
+    /// Index in `History::deployments` of the first successful production deployment
+    /// listing it; `NONE` while none does.
+    first: u32,
+    /// The change's author; `NONE` while no change names the commit.
+    author: u32,
+    authored_at: i64,
+    committed_at: i64,
+    merged_at: i64,
 }
 
-/// A commit named by a change, a deployment or both.
-#[derive(Default)]
-pub(crate) struct CommitSlot {
-    pub change: Option<ChangeRecord>,
-    /// The first successful production deployment listing it.
-    pub first: Option<First>,
+impl CommitSlot {
+    fn new(name: CommitName) -> CommitSlot {
+        CommitSlot { name, authored_at: 0, committed_at: 0, merged_at: 0, author: NONE, first: NONE }
+    }
+
+    pub fn change(&self) -> Option<ChangeRecord> {
+        (self.author != NONE).then_some(ChangeRecord {
+            author: self.author,
+            authored_at: self.authored_at,
+            committed_at: self.committed_at,
+            merged_at: self.merged_at,
+        })
+    }
+
+    fn replace_change(&mut self, c: ChangeRecord) -> Option<ChangeRecord> {
+        let old = self.change();
+        (self.author, self.authored_at, self.committed_at, self.merged_at) =
+            (c.author, c.authored_at, c.committed_at, c.merged_at);
+        old
+    }
+
+    /// The index of its first successful production deployment.
+    pub fn first(&self) -> Option<u32> {
+        (self.first != NONE).then_some(self.first)
+    }
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -238,7 +305,10 @@ pub struct History {
     /// By environment number: is it a production one?
     environment_is_production: Vec<bool>,
     authors: Names,
-    commit_index: FxHashMap<CommitKey, u32>,
+    /// By repository number: its commits' slots, found by id (the ids are in the slots).
+    /// One small table per repository rather than one large one: a repository's events
+    /// tend to come together, and its table then stays in the processor's cache.
+    commit_index: Vec<HashTable<u32>>,
     pub(crate) commits: Vec<CommitSlot>,
     changes: usize,
     pub(crate) deployments: Vec<DeploymentRecord>,
@@ -255,7 +325,6 @@ pub struct History {
     /// commit's next first deployment when a deployment is replaced.
     successes_by_repository: Vec<Vec<u32>>,
     latest_finished_at: Option<i64>,
-    last_repository: Option<u32>,
     /// Indexes of deployments whose facts may have changed (see `take_touched`).
     pub(crate) touched: Vec<u32>,
 }
@@ -275,7 +344,7 @@ impl History {
             environments: Names::default(),
             environment_is_production: Vec::new(),
             authors: Names::default(),
-            commit_index: FxHashMap::default(),
+            commit_index: Vec::new(),
             commits: Vec::new(),
             changes: 0,
             deployments: Vec::new(),
@@ -287,7 +356,6 @@ impl History {
             service_facts: Vec::new(),
             successes_by_repository: Vec::new(),
             latest_finished_at: None,
-            last_repository: None,
             touched: Vec::new(),
         }
     }
@@ -311,14 +379,10 @@ impl History {
     }
 
     fn repository(&mut self, name: &str) -> u32 {
-        // Bulk files list a repository's events together: try the last one first.
-        if let Some(last) = self.last_repository.filter(|&id| self.repositories.name(id) == name) {
-            return last;
-        }
         let id = self.repositories.intern(name);
-        self.last_repository = Some(id);
         if self.successes_by_repository.len() <= id as usize {
             self.successes_by_repository.resize_with(id as usize + 1, Vec::new);
+            self.commit_index.resize_with(id as usize + 1, HashTable::new);
         }
         id
     }
@@ -332,13 +396,43 @@ impl History {
     }
 
     fn slot(&mut self, repository: u32, sha: &str) -> u32 {
-        let key = CommitKey { repository, name: CommitName::new(sha) };
-        let next = self.commits.len() as u32;
-        let slot = *self.commit_index.entry(key).or_insert(next);
-        if slot == next {
-            self.commits.push(CommitSlot::default());
+        let name = CommitName::new(sha);
+        let hash = name.hash();
+        self.slot_of(repository, name, hash)
+    }
+
+    /// The slots of a deployment's commits. Ids are decoded and hashed first, so that the
+    /// lookups that follow, each a few reads from memory, overlap rather than wait on
+    /// one another.
+    fn slots(&mut self, repository: u32, shas: &[String]) -> Vec<u32> {
+        let names: Vec<(CommitName, u64)> = shas
+            .iter()
+            .map(|sha| {
+                let name = CommitName::new(sha);
+                let hash = name.hash();
+                (name, hash)
+            })
+            .collect();
+        names.into_iter().map(|(name, hash)| self.slot_of(repository, name, hash)).collect()
+    }
+
+    fn slot_of(&mut self, repository: u32, name: CommitName, hash: u64) -> u32 {
+        let (commits, index) = (&mut self.commits, &mut self.commit_index[repository as usize]);
+        if let Some(&slot) = index.find(hash, |&slot| commits[slot as usize].name == name) {
+            return slot;
         }
+        let slot = commits.len() as u32;
+        commits.push(CommitSlot::new(name));
+        index.insert_unique(hash, slot, |&slot| commits[slot as usize].name.hash());
         slot
+    }
+
+    /// The slot of commit `sha` of `repository`, if some event named it.
+    fn find_slot(&self, repository: &str, sha: &str) -> Option<&CommitSlot> {
+        let name = CommitName::new(sha);
+        let index = &self.commit_index[self.repositories.get(repository)? as usize];
+        let slot = index.find(name.hash(), |&slot| self.commits[slot as usize].name == name)?;
+        Some(&self.commits[*slot as usize])
     }
 
     /// Adds an event of any kind.
@@ -366,10 +460,10 @@ impl History {
             merged_at: change.merged_at,
         };
         let commit = &mut self.commits[slot as usize];
-        if let Some(first) = commit.first {
-            self.touched.push(first.index);
+        if let Some(first) = commit.first() {
+            self.touched.push(first);
         }
-        match commit.change.replace(record) {
+        match commit.replace_change(record) {
             None => {
                 self.changes += 1;
                 Inserted::Added
@@ -385,15 +479,22 @@ impl History {
         let environment = self.environment(&deployment.environment);
         let (mut commits, mut other_commits) = (Vec::new(), 0);
         if self.environment_is_production[environment as usize] {
-            commits = deployment.commits.iter().map(|sha| self.slot(repository, sha)).collect();
+            commits = self.slots(repository, &deployment.commits);
             commits.sort_unstable();
             commits.dedup();
         } else {
-            let mut names: Vec<&str> = deployment.commits.iter().map(String::as_str).collect();
-            names.sort_unstable();
-            names.dedup();
+            // The set of ids, as the set of their hashes: sorting numbers costs less than
+            // sorting strings.
+            let hash = |sha: &String| {
+                let mut hasher = rustc_hash::FxHasher::default();
+                sha.hash(&mut hasher);
+                hasher.finish()
+            };
+            let mut hashes: Vec<u64> = deployment.commits.iter().map(hash).collect();
+            hashes.sort_unstable();
+            hashes.dedup();
             let mut hasher = rustc_hash::FxHasher::default();
-            names.hash(&mut hasher);
+            hashes.hash(&mut hasher);
             other_commits = hasher.finish();
         }
         let record = DeploymentRecord {
@@ -457,16 +558,23 @@ impl History {
             self.touch_failures_before(d.service, d.finished_at);
             let d = &self.deployments[index as usize];
             self.successes_by_repository[d.repository as usize].push(index);
-            let first = First { finished_at: d.finished_at, id: d.id, index };
+            let key = (d.finished_at, d.id);
             for &slot in d.commits.iter() {
-                let held = &mut self.commits[slot as usize].first;
-                if held.is_none_or(|f| first < f) {
-                    if let Some(previous) = held.replace(first) {
-                        self.touched.push(previous.index);
+                let held = self.commits[slot as usize].first();
+                if held.is_none_or(|f| key < self.first_key(f)) {
+                    self.commits[slot as usize].first = index;
+                    if let Some(previous) = held {
+                        self.touched.push(previous);
                     }
                 }
             }
         }
+    }
+
+    /// What orders the deployments that may first bring a commit to production.
+    fn first_key(&self, index: u32) -> (i64, i64) {
+        let d = &self.deployments[index as usize];
+        (d.finished_at, d.id)
     }
 
     fn touch_id(&mut self, id: i64) {
@@ -524,15 +632,15 @@ impl History {
         successes.retain(|&i| i != index);
         // Commits first deployed by this one fall back on the next deployment listing them.
         for &slot in d.commits.iter() {
-            if self.commits[slot as usize].first.is_some_and(|f| f.index == index) {
+            if self.commits[slot as usize].first == index {
                 let next = successes
                     .iter()
-                    .map(|&i| (i, &self.deployments[i as usize]))
-                    .filter(|(_, other)| other.commits.binary_search(&slot).is_ok())
-                    .map(|(i, other)| First { finished_at: other.finished_at, id: other.id, index: i })
-                    .min();
-                if let Some(next) = next {
-                    self.touched.push(next.index);
+                    .map(|&i| (&self.deployments[i as usize], i))
+                    .filter(|(other, _)| other.commits.binary_search(&slot).is_ok())
+                    .min_by_key(|(other, _)| (other.finished_at, other.id))
+                    .map_or(NONE, |(_, i)| i);
+                if next != NONE {
+                    self.touched.push(next);
                 }
                 self.commits[slot as usize].first = next;
             }
@@ -586,24 +694,77 @@ impl History {
         !d.success || self.rolled_back.contains_key(&d.id) || self.blamed.contains_key(&d.id)
     }
 
+    /// The changes that production deployment `deployment_id` brought to production first:
+    /// those whose lead times it counts. Oldest commit first (so longest lead time first),
+    /// then by repository and sha. Empty for an unknown, failed or non-production
+    /// deployment, and for commits the deployment lists that no change describes.
+    pub fn changes_first_deployed_by(&self, deployment_id: i64) -> Vec<DeployedChange> {
+        let Some(index) = self.deployment_index(deployment_id) else { return Vec::new() };
+        let d = &self.deployments[index as usize];
+        let mut out: Vec<DeployedChange> = d
+            .commits
+            .iter()
+            .map(|&slot| &self.commits[slot as usize])
+            .filter(|commit| commit.first == index)
+            .filter_map(|commit| {
+                let change = commit.change()?;
+                Some(DeployedChange {
+                    repository: self.repositories.name(d.repository).to_string(),
+                    sha: commit.name.text(),
+                    author: self.authors.name(change.author).to_string(),
+                    authored_at: change.authored_at,
+                    committed_at: change.committed_at,
+                    merged_at: change.merged_at,
+                    lead_time_seconds: d.finished_at.saturating_sub(change.committed_at),
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| (a.committed_at, &a.repository, &a.sha).cmp(&(b.committed_at, &b.repository, &b.sha)));
+        out
+    }
+
+    /// The incidents that name deployment `deployment_id` as their cause, in their current
+    /// version, by `opened_at` then id.
+    pub fn incidents_caused_by(&self, deployment_id: i64) -> Vec<IncidentFact> {
+        if !self.blamed.contains_key(&deployment_id) {
+            return Vec::new();
+        }
+        let mut out: Vec<IncidentFact> = self
+            .incidents
+            .iter()
+            .filter(|i| i.caused_by == Some(deployment_id))
+            .map(|i| IncidentFact {
+                id: i.id,
+                service: self.services.name(i.service).to_string(),
+                opened_at: i.opened_at,
+                resolved_at: i.resolved_at,
+            })
+            .collect();
+        out.sort_by_key(|i| (i.opened_at, i.id));
+        out
+    }
+
     /// Where the change `sha` of `repository` first reached production, if it did.
     pub fn first_deployment(&self, repository: &str, sha: &str) -> Option<FirstDeployment> {
-        let key = CommitKey { repository: self.repositories.get(repository)?, name: CommitName::new(sha) };
-        let slot = &self.commits[*self.commit_index.get(&key)? as usize];
-        let first = slot.first?;
+        let slot = self.find_slot(repository, sha)?;
+        let first = &self.deployments[slot.first()? as usize];
         Some(FirstDeployment {
             deployment_id: first.id,
             finished_at: first.finished_at,
-            lead_time_seconds: slot.change.map(|c| first.finished_at.saturating_sub(c.committed_at)),
+            lead_time_seconds: slot.change().map(|c| first.finished_at.saturating_sub(c.committed_at)),
         })
     }
 
     /// What the history concludes about deployment `id`, if it holds it.
     pub fn deployment_facts(&self, id: i64) -> Option<DeploymentFacts> {
-        let index = *self.deployment_index.get(&id)?;
+        Some(self.facts_at(*self.deployment_index.get(&id)?))
+    }
+
+    /// What the history concludes about the deployment at `index`.
+    pub(crate) fn facts_at(&self, index: u32) -> DeploymentFacts {
         let d = &self.deployments[index as usize];
         if !self.is_production(d) {
-            return Some(DeploymentFacts { production: false, failed: false, recovery_seconds: None });
+            return DeploymentFacts { production: false, failed: false, recovery_seconds: None };
         }
         let failed = self.failed(d);
         let recovery_seconds = if failed {
@@ -616,7 +777,7 @@ impl History {
         } else {
             None
         };
-        Some(DeploymentFacts { production: true, failed, recovery_seconds })
+        DeploymentFacts { production: true, failed, recovery_seconds }
     }
 
     /// Services that have events but no owner in `ownership`, sorted by name.
@@ -651,10 +812,144 @@ fn decrement(counts: &mut FxHashMap<i64, u32>, id: i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time::timestamp_from_rfc3339;
+
+    fn t(text: &str) -> i64 {
+        timestamp_from_rfc3339(text).unwrap()
+    }
+
+    fn sha(digit: char) -> String {
+        std::iter::repeat_n(digit, 40).collect()
+    }
+
+    fn change(digit: char, author: &str, authored: &str, committed: &str, merged: &str) -> Change {
+        Change {
+            sha: sha(digit),
+            repository: "example/api".into(),
+            author: author.into(),
+            authored_at: t(authored),
+            committed_at: t(committed),
+            merged_at: t(merged),
+        }
+    }
+
+    fn deployment(id: i64, environment: &str, finished: &str, ok: bool, commits: &[char]) -> Deployment {
+        Deployment {
+            id,
+            repository: "example/api".into(),
+            service: "api".into(),
+            environment: environment.into(),
+            started_at: t(finished) - 600,
+            finished_at: t(finished),
+            status: if ok { Status::Success } else { Status::Failure },
+            commits: commits.iter().map(|&c| sha(c)).collect(),
+            rollback_of: None,
+            fixes: None,
+        }
+    }
+
+    fn incident(id: i64, opened: &str, resolved: Option<&str>, cause: Option<i64>) -> Incident {
+        Incident {
+            id,
+            service: "api".into(),
+            opened_at: t(opened),
+            resolved_at: resolved.map(t),
+            caused_by_deployment: cause,
+        }
+    }
+
+    /// On 2024-03-04: changes 1 (committed 08:00), 2 (09:00) and 3 (10:30); deployment 1
+    /// fails at 10:00 with 1; deployment 2 brings 1, 2 and an undescribed commit 9 at
+    /// 12:00; staging deployment 3 has 3 at 11:00; deployment 4 brings 2 again and 3 at
+    /// 13:00.
+    fn day() -> History {
+        let mut h = History::default();
+        h.insert_change(&change('1', "ana", "2024-03-04T07:30:00Z", "2024-03-04T08:00:00Z", "2024-03-04T09:00:00Z"));
+        h.insert_change(&change('2', "bo", "2024-03-04T09:00:00Z", "2024-03-04T09:00:00Z", "2024-03-04T09:30:00Z"));
+        h.insert_change(&change('3', "ana", "2024-03-04T10:00:00Z", "2024-03-04T10:30:00Z", "2024-03-04T10:45:00Z"));
+        h.insert_deployment(&deployment(1, "production", "2024-03-04T10:00:00Z", false, &['1']));
+        h.insert_deployment(&deployment(2, "production", "2024-03-04T12:00:00Z", true, &['1', '2', '9']));
+        h.insert_deployment(&deployment(3, "staging", "2024-03-04T11:00:00Z", true, &['3']));
+        h.insert_deployment(&deployment(4, "production", "2024-03-04T13:00:00Z", true, &['2', '3']));
+        h
+    }
+
+    fn listed(h: &History, id: i64) -> Vec<(String, i64)> {
+        h.changes_first_deployed_by(id).into_iter().map(|c| (c.sha, c.lead_time_seconds)).collect()
+    }
+
+    #[test]
+    fn a_deployment_lists_the_changes_it_brought_first() {
+        let mut h = day();
+        let changes = h.changes_first_deployed_by(2);
+        // Change 1: 12:00 - 08:00 = 4 h; change 2: 3 h; commit 9 has no change: not listed.
+        assert_eq!(
+            changes[0],
+            DeployedChange {
+                repository: "example/api".into(),
+                sha: sha('1'),
+                author: "ana".into(),
+                authored_at: t("2024-03-04T07:30:00Z"),
+                committed_at: t("2024-03-04T08:00:00Z"),
+                merged_at: t("2024-03-04T09:00:00Z"),
+                lead_time_seconds: 4 * 3600,
+            }
+        );
+        assert_eq!(listed(&h, 2), vec![(sha('1'), 4 * 3600), (sha('2'), 3 * 3600)]);
+        // Deployment 4 brought change 2 again: only 3 is its own, 13:00 - 10:30.
+        assert_eq!(listed(&h, 4), vec![(sha('3'), 9000)]);
+        // Failed, staging and unknown deployments brought nothing to production.
+        assert!(listed(&h, 1).is_empty() && listed(&h, 3).is_empty() && listed(&h, 99).is_empty());
+
+        // A deployment arriving late, finished 11:30 with change 2, was its first after all.
+        h.insert_deployment(&deployment(5, "production", "2024-03-04T11:30:00Z", true, &['2']));
+        assert_eq!(listed(&h, 2), vec![(sha('1'), 4 * 3600)]);
+        assert_eq!(listed(&h, 5), vec![(sha('2'), 9000)]);
+    }
+
+    #[test]
+    fn a_deployment_lists_the_incidents_blaming_it() {
+        let mut h = day();
+        h.insert_incident(&incident(1, "2024-03-04T12:30:00Z", Some("2024-03-04T13:30:00Z"), Some(2)));
+        h.insert_incident(&incident(2, "2024-03-04T12:10:00Z", None, Some(2)));
+        h.insert_incident(&incident(3, "2024-03-04T14:00:00Z", None, Some(4)));
+        h.insert_incident(&incident(4, "2024-03-04T15:00:00Z", None, None));
+        let ids = |h: &History, id: i64| h.incidents_caused_by(id).iter().map(|i| i.id).collect::<Vec<_>>();
+        // By opening time: incident 2 (12:10) before 1 (12:30).
+        assert_eq!(ids(&h, 2), vec![2, 1]);
+        assert_eq!(
+            h.incidents_caused_by(4),
+            vec![IncidentFact {
+                id: 3,
+                service: "api".into(),
+                opened_at: t("2024-03-04T14:00:00Z"),
+                resolved_at: None
+            }]
+        );
+        assert!(ids(&h, 1).is_empty());
+
+        // Incident 1 no longer blames deployment 2; incident 3 is resolved.
+        h.insert_incident(&incident(1, "2024-03-04T12:30:00Z", Some("2024-03-04T13:30:00Z"), None));
+        h.insert_incident(&incident(3, "2024-03-04T14:00:00Z", Some("2024-03-04T16:00:00Z"), Some(4)));
+        assert_eq!(ids(&h, 2), vec![2]);
+        assert_eq!(h.incidents_caused_by(4)[0].resolved_at, Some(t("2024-03-04T16:00:00Z")));
+    }
+
+    #[test]
+    fn commit_ids_read_back_as_given() {
+        for id in ["0a1b", "abc", &"f".repeat(40), "Not-Hex", ""] {
+            assert_eq!(CommitName::new(id).text(), id);
+        }
+    }
+
+    #[test]
+    fn slots_stay_small() {
+        assert_eq!(std::mem::size_of::<CommitSlot>(), 56);
+    }
 
     #[test]
     fn keys_stay_small() {
-        assert_eq!(std::mem::size_of::<CommitKey>(), 32);
+        assert_eq!(std::mem::size_of::<CommitName>(), 24);
     }
 
     #[test]

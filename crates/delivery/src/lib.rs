@@ -105,7 +105,7 @@ pub mod webhooks;
 pub use csv::{write_csv, CsvColumns};
 pub use event::{Change, Deployment, Event, Incident, Status};
 pub use facts::{DeploymentFact, Facts, IncidentFact};
-pub use history::{DeploymentFacts, FirstDeployment, History, HistoryConfig, Inserted, Unmapped};
+pub use history::{DeployedChange, DeploymentFacts, FirstDeployment, History, HistoryConfig, Inserted, Unmapped};
 pub use levels::{Metric, Performance, PerformanceLevels, RowLevels, Thresholds};
 pub use ownership::Ownership;
 pub use read::{read_changes, read_deployments, read_incidents, EventReader, ReadError};

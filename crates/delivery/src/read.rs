@@ -68,13 +68,20 @@ pub fn read_incidents<R: BufRead>(input: R, file: &str) -> EventReader<R, Incide
 pub struct EventReader<R, E> {
     input: R,
     file: String,
-    /// The number of the first line of the next chunk handed out.
+    /// The number of the first line of the next piece handed out.
     next_line: u64,
     /// Bytes read past the last complete line, and where its last line feed is.
     carry: Vec<u8>,
     last_newline: Option<usize>,
-    ready: std::vec::IntoIter<Result<E, ReadError>>,
+    /// The pieces of the chunk being handed out, and the results of the current one with
+    /// the number of its first line.
+    pieces: std::vec::IntoIter<(Vec<Result<E, LineError>>, u64)>,
+    current: std::vec::IntoIter<Result<E, LineError>>,
+    current_line: u64,
     in_flight: Option<InFlight<E>>,
+    /// The buffer of the last chunk parsed, to read the next one into: allocating each
+    /// chunk afresh would cost the system's zeroing of new memory, chunk after chunk.
+    spare: Option<Vec<u8>>,
     /// The input is exhausted (or failed).
     drained: bool,
     /// A read failure, reported after the lines read before it.
@@ -82,14 +89,15 @@ pub struct EventReader<R, E> {
     parse: Parser<E>,
 }
 
-type Parser<E> = fn(&mut Scanner<'_>) -> json::Result<E>;
+type Parser<E> = fn(&mut Scanner<'_>, &mut Days) -> json::Result<E>;
 
 /// A chunk's results, per piece, with the number of lines of each piece.
 type Parsed<E> = Vec<(Vec<Result<E, LineError>>, u64)>;
 
+/// A chunk being parsed or parsed, with its buffer given back for the next chunk.
 enum InFlight<E> {
-    Background(mpsc::Receiver<Parsed<E>>),
-    Done(Parsed<E>),
+    Background(mpsc::Receiver<(Parsed<E>, Vec<u8>)>),
+    Done((Parsed<E>, Vec<u8>)),
 }
 
 impl<R: BufRead, E: Send + 'static> EventReader<R, E> {
@@ -100,8 +108,11 @@ impl<R: BufRead, E: Send + 'static> EventReader<R, E> {
             next_line: 1,
             carry: Vec::new(),
             last_newline: None,
-            ready: Vec::new().into_iter(),
+            pieces: Vec::new().into_iter(),
+            current: Vec::new().into_iter(),
+            current_line: 1,
             in_flight: None,
+            spare: None,
             drained: false,
             failure: None,
             parse,
@@ -120,16 +131,20 @@ impl<R: BufRead, E: Send + 'static> EventReader<R, E> {
                 self.drained = true;
                 return (!self.carry.is_empty()).then(|| std::mem::take(&mut self.carry));
             }
-            let n = buf.len();
+            // Take no more than the chunk needs: a chunk much larger than `CHUNK` would be
+            // a fresh allocation of its own rather than a recycled one.
+            let n = buf.len().min(CHUNK.saturating_sub(self.carry.len()).max(4 << 10));
             let old = self.carry.len();
-            self.carry.extend_from_slice(buf);
+            self.carry.extend_from_slice(&buf[..n]);
             self.input.consume(n);
             if let Some(p) = self.carry[old..].iter().rposition(|&b| b == b'\n') {
                 self.last_newline = Some(old + p);
             }
             match self.last_newline {
                 Some(p) if self.carry.len() >= CHUNK => {
-                    let tail = self.carry[p + 1..].to_vec();
+                    let mut tail = self.spare.take().unwrap_or_else(|| Vec::with_capacity(CHUNK + (8 << 10)));
+                    tail.clear();
+                    tail.extend_from_slice(&self.carry[p + 1..]);
                     let mut chunk = std::mem::replace(&mut self.carry, tail);
                     chunk.truncate(p + 1);
                     self.last_newline = None;
@@ -162,30 +177,17 @@ impl<R: BufRead, E: Send + 'static> EventReader<R, E> {
             let (send, receive) = mpsc::sync_channel(1);
             rayon::spawn(move || {
                 // The reader may have been dropped meanwhile: then nobody wants the result.
-                let _ = send.send(parse_chunk(&chunk, parse));
+                let _ = send.send((parse_chunk(&chunk, parse), chunk));
             });
             InFlight::Background(receive)
         } else {
-            InFlight::Done(parse_chunk(&chunk, parse))
+            InFlight::Done((parse_chunk(&chunk, parse), chunk))
         });
     }
 
-    /// Gives the results of a chunk their file name and absolute line numbers.
-    fn number(&mut self, parsed: Parsed<E>) -> Vec<Result<E, ReadError>> {
-        let mut out = Vec::with_capacity(parsed.iter().map(|(items, _)| items.len()).sum());
-        for (items, lines) in parsed {
-            let base = self.next_line;
-            out.extend(items.into_iter().map(|item| {
-                item.map_err(|e| ReadError {
-                    file: self.file.clone(),
-                    line: base + e.line,
-                    column: e.column,
-                    message: e.message,
-                })
-            }));
-            self.next_line += lines;
-        }
-        out
+    /// Gives a line's error its file name and absolute line number.
+    fn locate(&self, e: LineError) -> ReadError {
+        ReadError { file: self.file.clone(), line: self.current_line + e.line, column: e.column, message: e.message }
     }
 }
 
@@ -200,30 +202,37 @@ impl<R: BufRead, E: Send + 'static> Iterator for EventReader<R, E> {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            if let Some(item) = self.ready.next() {
-                return Some(item);
+            if let Some(item) = self.current.next() {
+                return Some(item.map_err(|e| self.locate(e)));
+            }
+            if let Some((items, lines)) = self.pieces.next() {
+                self.current = items.into_iter();
+                self.current_line = self.next_line;
+                self.next_line += lines;
+                continue;
             }
             if self.in_flight.is_none() && !self.drained {
                 self.launch();
             }
-            let parsed = match self.in_flight.take() {
-                Some(InFlight::Done(parsed)) => parsed,
+            let (parsed, buffer) = match self.in_flight.take() {
+                Some(InFlight::Done(done)) => done,
                 // A send fails only if the parsing job panicked; end as at a read failure.
                 Some(InFlight::Background(receive)) => receive.recv().unwrap_or_else(|_| {
                     self.drained = true;
                     self.failure = Some("internal error while parsing".into());
-                    Vec::new()
+                    (Vec::new(), Vec::new())
                 }),
                 None => {
                     let message = self.failure.take()?;
                     return Some(Err(ReadError { file: self.file.clone(), line: self.next_line, column: 1, message }));
                 }
             };
+            self.spare = Some(buffer);
             // Start on the following chunk before handing these events out.
             if !self.drained {
                 self.launch();
             }
-            self.ready = self.number(parsed).into_iter();
+            self.pieces = parsed.into_iter();
         }
     }
 }
@@ -261,14 +270,16 @@ fn parse_lines<E>(text: &[u8], parse: Parser<E>) -> (Vec<Result<E, LineError>>, 
     let mut line = 0;
     // Checking the whole piece at once is faster than string by string.
     let valid = std::str::from_utf8(text).ok();
+    let mut s = Scanner::line(text, valid, 0);
+    let mut days = Days::default();
     while pos < text.len() {
         let start = pos;
-        let mut s = Scanner::line(text, valid, pos);
+        s.pos = pos;
         s.skip_whitespace();
         if s.peek() == Some(b'\n') || s.at_end() {
             // A blank line.
         } else {
-            let parsed = parse(&mut s).and_then(|event| {
+            let parsed = parse(&mut s, &mut days).and_then(|event| {
                 s.skip_whitespace();
                 match s.peek() {
                     None | Some(b'\n') => Ok(event),
@@ -298,7 +309,41 @@ fn column(line: &[u8], at: usize) -> u64 {
 
 /// An event type read from one JSON object.
 trait Record: Sized {
-    fn parse(s: &mut Scanner<'_>) -> json::Result<Self>;
+    fn parse(s: &mut Scanner<'_>, days: &mut Days) -> json::Result<Self>;
+}
+
+/// The day of the last timestamp read, and its first second: the lines of a file mostly
+/// repeat it, and reading the time of day alone is quicker than a whole timestamp.
+#[derive(Default)]
+struct Days {
+    last: Option<([u8; 10], i64)>,
+}
+
+impl Days {
+    /// The value of a timestamp in the usual shape, `2024-03-04T10:40:00Z`; `None` for any
+    /// other (which the full reader then handles, errors included).
+    fn usual(&mut self, text: &[u8]) -> Option<i64> {
+        let [date @ .., b'T', h1, h2, b':', m1, m2, b':', s1, s2, b'Z'] = text else { return None };
+        let date: [u8; 10] = date.try_into().ok()?;
+        let two =
+            |a: u8, b: u8| (a.is_ascii_digit() && b.is_ascii_digit()).then(|| i64::from((a - b'0') * 10 + b - b'0'));
+        let (hour, minute, second) = (two(*h1, *h2)?, two(*m1, *m2)?, two(*s1, *s2)?);
+        if hour > 23 || minute > 59 || second > 60 {
+            return None;
+        }
+        let start = match self.last {
+            Some((day, start)) if day == date => start,
+            _ => {
+                let mut midnight = [0u8; 20];
+                midnight[..10].copy_from_slice(&date);
+                midnight[10..].copy_from_slice(b"T00:00:00Z");
+                let start = parse_timestamp(&midnight).ok()?;
+                self.last = Some((date, start));
+                start
+            }
+        };
+        Some(start + hour * 3600 + minute * 60 + second)
+    }
 }
 
 /// Prefixes a value's error with its field name.
@@ -322,21 +367,24 @@ fn string(s: &mut Scanner<'_>, name: &str) -> json::Result<String> {
     field(name, s.string().map(|v| v.into_owned()))
 }
 
-fn timestamp(s: &mut Scanner<'_>, name: &str) -> json::Result<i64> {
+fn timestamp(s: &mut Scanner<'_>, days: &mut Days, name: &str) -> json::Result<i64> {
     let at = s.pos;
     let text = field(name, s.string())?;
+    if let Some(value) = days.usual(text.as_bytes()) {
+        return Ok(value);
+    }
     parse_timestamp(text.as_bytes())
         .map_err(|why| JsonError { at, message: format!("field \"{name}\": bad timestamp {text:?}: {why}") })
 }
 
-fn optional_timestamp(s: &mut Scanner<'_>, name: &str) -> json::Result<Option<i64>> {
+fn optional_timestamp(s: &mut Scanner<'_>, days: &mut Days, name: &str) -> json::Result<Option<i64>> {
     if field(name, s.null())? {
         return Ok(None);
     }
     if s.peek() != Some(b'"') {
         return s.error(s.pos, format!("field \"{name}\": expected a timestamp or null, found {}", s.found()));
     }
-    timestamp(s, name).map(Some)
+    timestamp(s, days, name).map(Some)
 }
 
 fn integer(s: &mut Scanner<'_>, name: &str) -> json::Result<i64> {
@@ -373,19 +421,20 @@ fn status(s: &mut Scanner<'_>) -> json::Result<Status> {
 }
 
 impl Record for Change {
-    fn parse(s: &mut Scanner<'_>) -> json::Result<Self> {
+    fn parse(s: &mut Scanner<'_>, days: &mut Days) -> json::Result<Self> {
         s.begin_object()?;
         let (mut sha, mut repository, mut author) = (None, None, None);
         let (mut authored_at, mut committed_at, mut merged_at) = (None, None, None);
         let mut first = true;
-        while let Some((key, at)) = s.next_key(&mut first)? {
+        let mut keys = ["sha", "repository", "author", "authored_at", "committed_at", "merged_at"].into_iter();
+        while let Some((key, at)) = s.next_key_expecting(&mut first, keys.next())? {
             match &*key {
                 "sha" => once(&mut sha, string(s, "sha")?, "sha", at)?,
                 "repository" => once(&mut repository, string(s, "repository")?, "repository", at)?,
                 "author" => once(&mut author, string(s, "author")?, "author", at)?,
-                "authored_at" => once(&mut authored_at, timestamp(s, "authored_at")?, "authored_at", at)?,
-                "committed_at" => once(&mut committed_at, timestamp(s, "committed_at")?, "committed_at", at)?,
-                "merged_at" => once(&mut merged_at, timestamp(s, "merged_at")?, "merged_at", at)?,
+                "authored_at" => once(&mut authored_at, timestamp(s, days, "authored_at")?, "authored_at", at)?,
+                "committed_at" => once(&mut committed_at, timestamp(s, days, "committed_at")?, "committed_at", at)?,
+                "merged_at" => once(&mut merged_at, timestamp(s, days, "merged_at")?, "merged_at", at)?,
                 _ => s.skip_value()?,
             }
         }
@@ -402,20 +451,33 @@ impl Record for Change {
 }
 
 impl Record for Deployment {
-    fn parse(s: &mut Scanner<'_>) -> json::Result<Self> {
+    fn parse(s: &mut Scanner<'_>, days: &mut Days) -> json::Result<Self> {
         s.begin_object()?;
         let (mut id, mut repository, mut service, mut environment) = (None, None, None, None);
         let (mut started_at, mut finished_at, mut status_, mut commits) = (None, None, None, None);
         let (mut rollback_of, mut fixes) = (None, None);
         let mut first = true;
-        while let Some((key, at)) = s.next_key(&mut first)? {
+        let mut keys = [
+            "id",
+            "repository",
+            "service",
+            "environment",
+            "started_at",
+            "finished_at",
+            "status",
+            "commits",
+            "rollback_of",
+            "fixes",
+        ]
+        .into_iter();
+        while let Some((key, at)) = s.next_key_expecting(&mut first, keys.next())? {
             match &*key {
                 "id" => once(&mut id, integer(s, "id")?, "id", at)?,
                 "repository" => once(&mut repository, string(s, "repository")?, "repository", at)?,
                 "service" => once(&mut service, string(s, "service")?, "service", at)?,
                 "environment" => once(&mut environment, string(s, "environment")?, "environment", at)?,
-                "started_at" => once(&mut started_at, timestamp(s, "started_at")?, "started_at", at)?,
-                "finished_at" => once(&mut finished_at, timestamp(s, "finished_at")?, "finished_at", at)?,
+                "started_at" => once(&mut started_at, timestamp(s, days, "started_at")?, "started_at", at)?,
+                "finished_at" => once(&mut finished_at, timestamp(s, days, "finished_at")?, "finished_at", at)?,
                 "status" => once(&mut status_, status(s)?, "status", at)?,
                 "commits" => once(&mut commits, string_array(s, "commits")?, "commits", at)?,
                 "rollback_of" => once(&mut rollback_of, optional_integer(s, "rollback_of")?, "rollback_of", at)?,
@@ -440,16 +502,19 @@ impl Record for Deployment {
 }
 
 impl Record for Incident {
-    fn parse(s: &mut Scanner<'_>) -> json::Result<Self> {
+    fn parse(s: &mut Scanner<'_>, days: &mut Days) -> json::Result<Self> {
         s.begin_object()?;
         let (mut id, mut service, mut opened_at, mut resolved_at, mut caused_by) = (None, None, None, None, None);
         let mut first = true;
-        while let Some((key, at)) = s.next_key(&mut first)? {
+        let mut keys = ["id", "service", "opened_at", "resolved_at", "caused_by_deployment"].into_iter();
+        while let Some((key, at)) = s.next_key_expecting(&mut first, keys.next())? {
             match &*key {
                 "id" => once(&mut id, integer(s, "id")?, "id", at)?,
                 "service" => once(&mut service, string(s, "service")?, "service", at)?,
-                "opened_at" => once(&mut opened_at, timestamp(s, "opened_at")?, "opened_at", at)?,
-                "resolved_at" => once(&mut resolved_at, optional_timestamp(s, "resolved_at")?, "resolved_at", at)?,
+                "opened_at" => once(&mut opened_at, timestamp(s, days, "opened_at")?, "opened_at", at)?,
+                "resolved_at" => {
+                    once(&mut resolved_at, optional_timestamp(s, days, "resolved_at")?, "resolved_at", at)?
+                }
                 "caused_by_deployment" => {
                     let value = optional_integer(s, "caused_by_deployment")?;
                     once(&mut caused_by, value, "caused_by_deployment", at)?
@@ -465,5 +530,63 @@ impl Record for Incident {
             resolved_at: resolved_at.flatten(),
             caused_by_deployment: caused_by.flatten(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 2024-03-04T00:00:00Z: 19786 days after the epoch.
+    const MARCH_4: i64 = 19_786 * 86_400;
+
+    #[test]
+    fn usual_timestamps_read_without_the_full_reader() {
+        let mut days = Days::default();
+        assert_eq!(days.usual(b"2024-03-04T10:40:00Z"), Some(MARCH_4 + 10 * 3600 + 40 * 60));
+        // The same day again, from the memo; then the next day; a leap second is the first
+        // second of the next minute, as for the full reader.
+        assert_eq!(days.usual(b"2024-03-04T00:00:01Z"), Some(MARCH_4 + 1));
+        assert_eq!(days.usual(b"2024-03-05T00:00:00Z"), Some(MARCH_4 + 86_400));
+        assert_eq!(days.usual(b"2024-03-05T23:59:60Z"), Some(MARCH_4 + 2 * 86_400));
+        // Other shapes, and bad values, are left to the full reader and its messages.
+        for text in [
+            "2024-03-04T10:40:00+01:00",
+            "2024-03-04T10:40:00.5Z",
+            "2024-03-04t10:40:00Z",
+            "2024-03-04T24:00:00Z",
+            "2023-02-29T10:00:00Z",
+            "2024-03-04T1a:40:00Z",
+            "24-03-04T10:40:00Z",
+        ] {
+            assert_eq!(days.usual(text.as_bytes()), None, "{text}");
+        }
+    }
+
+    fn changes(text: &str) -> Vec<Result<Change, ReadError>> {
+        read_changes(text.as_bytes(), "changes.jsonl").collect()
+    }
+
+    #[test]
+    fn fields_read_the_same_in_any_order() {
+        let usual = concat!(
+            r#"{"sha":"ab","repository":"example/api","author":"ana","authored_at":"2024-03-04T10:00:00Z","#,
+            r#""committed_at":"2024-03-04T10:40:00Z","merged_at":"2024-03-04T11:00:00Z"}"#
+        );
+        // Shuffled, one key escaped, and an unknown key that starts like a known one.
+        let shuffled = concat!(
+            r#"{"merged_at":"2024-03-04T11:00:00Z","shax":1,"author":"ana","s\u0068a":"ab","#,
+            r#""committed_at":"2024-03-04T10:40:00Z","repository":"example/api","authored_at":"2024-03-04T10:00:00Z"}"#
+        );
+        let expected = Change {
+            sha: "ab".into(),
+            repository: "example/api".into(),
+            author: "ana".into(),
+            authored_at: MARCH_4 + 10 * 3600,
+            committed_at: MARCH_4 + 10 * 3600 + 40 * 60,
+            merged_at: MARCH_4 + 11 * 3600,
+        };
+        assert_eq!(changes(usual), vec![Ok(expected.clone())]);
+        assert_eq!(changes(shuffled), vec![Ok(expected)]);
     }
 }
