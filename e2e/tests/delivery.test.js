@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { BLOCKING, axeViolations } from '../lib/axe.js';
 import { openPage, pathOf, screenshot, texts, useBrowser } from '../lib/browser.js';
 
 const chrome = useBrowser();
@@ -39,6 +40,18 @@ test('the organisation, a team and a service, each figure with its level', async
     const deployments = page.locator('section[aria-labelledby="dora-deployments"] tbody tr');
     assert.ok((await deployments.count()) > 0);
     await screenshot(page, 'delivery-service');
+
+    // A deployment's own page: the changes behind its lead times, the incidents it caused.
+    await Promise.all([
+      page.waitForURL('**/delivery/services/payments-service/deployments/**'),
+      deployments.first().locator('th a').click(),
+    ]);
+    assert.match(await page.locator('main h1').innerText(), /^Deployment .* of Payments Service$/);
+    assert.equal(await page.locator('section[aria-labelledby="dora-changes"] h2').count(), 1);
+    assert.equal(await page.locator('section[aria-labelledby="dora-caused"] h2').count(), 1);
+    const blocking = (await axeViolations(page)).filter((v) => BLOCKING.has(v.impact));
+    assert.deepEqual(blocking.map((v) => v.id), []);
+    await screenshot(page, 'delivery-deployment');
   } finally {
     await context.close();
   }

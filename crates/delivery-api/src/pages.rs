@@ -21,7 +21,7 @@ use axum::Router;
 use kiosque_delivery::{
     report, DeploymentFact, IncidentFact, Ownership, PerformanceLevels, Report, ReportError, Window,
 };
-use kiosque_portal::{Context, Dashboard, Locale, Notice, Portal};
+use kiosque_portal::{Context, Dashboard, DeploymentPage, Locale, Notice, Portal};
 
 use crate::DeliveryState;
 
@@ -41,6 +41,7 @@ pub fn pages_router(state: Arc<DeliveryState>) -> Router {
         .route("/delivery", get(organisation))
         .route("/delivery/teams/{team}", get(team))
         .route("/delivery/services/{service}", get(service))
+        .route("/delivery/services/{service}/deployments/{id}", get(deployment))
         .with_state(state)
 }
 
@@ -88,6 +89,46 @@ async fn service(
     uri: Uri,
 ) -> Response {
     dashboard(state, Focus::Service(service), params.0, &headers, &uri).await
+}
+
+/// `GET /delivery/services/{service}/deployments/{id}`: one production deployment of the
+/// service, with the changes it first brought to production and the incidents it caused.
+async fn deployment(
+    State(state): State<Arc<DeliveryState>>,
+    Path((service, id)): Path<(String, i64)>,
+    params: Params,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    let catalog = state.catalog_of.as_ref().map(|catalog_of| catalog_of());
+    let generation = catalog.as_ref().map_or(0, |c| c.generation());
+    let cx = Context::of_http(&uri, params.get("lang").map(String::as_str), &headers, generation);
+    let found = {
+        let state = Arc::clone(&state);
+        tokio::task::spawn_blocking(move || {
+            let team = state.dashboard_ownership().team_of(&service).map(str::to_string);
+            let recorder = state.recorder();
+            let history = recorder.history();
+            let fact =
+                history.service_deployment_facts(&service, i64::MIN, i64::MAX).into_iter().find(|f| f.id == id)?;
+            Some((fact, team, history.changes_first_deployed_by(id), history.incidents_caused_by(id)))
+        })
+        .await
+    };
+    match found {
+        Ok(Some((fact, team, changes, incidents))) => {
+            let page_data = DeploymentPage {
+                fact: &fact,
+                team: team.as_deref(),
+                changes: &changes,
+                incidents: &incidents,
+                catalog: catalog.as_deref(),
+            };
+            page(StatusCode::OK, &headers, cx.locale, portal().delivery_deployment(&cx, &page_data))
+        }
+        Ok(None) => page(StatusCode::NOT_FOUND, &headers, cx.locale, portal().not_found(&cx)),
+        Err(e) => crate::internal("drawing a deployment", e),
+    }
 }
 
 /// The window the query names; `None` when it names a bad one.

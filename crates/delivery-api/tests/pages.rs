@@ -306,3 +306,43 @@ async fn without_any_deployment_the_page_says_so() {
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("No deployment is recorded yet"));
 }
+
+/// The rows of a page's table under the heading with `id`, up to the next section.
+fn table_rows<'b>(body: &'b str, id: &str) -> Vec<&'b str> {
+    let start = body.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no section {id}"));
+    let section = &body[start..];
+    let section = &section[..section.find("</section>").unwrap_or(section.len())];
+    section.split("<tr>").skip(2).map(|r| &r[..r.find("</tr>").unwrap()]).collect()
+}
+
+#[tokio::test]
+async fn a_deployment_page_lists_the_changes_it_brought_and_the_incidents_it_caused() {
+    let s = setup(history());
+    // Deployment 1 (4 Mar 12:00) first brought c1 (committed 08:00: 4 h) and c2 (10:00:
+    // 2 h), oldest commit first.
+    let (status, _, body) = get(&s.app, "/delivery/services/checkout-api/deployments/1", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let changes = table_rows(&body, "dora-changes");
+    assert_eq!(changes.len(), 2, "{body}");
+    assert!(changes[0].contains(">c1<") && changes[0].contains("08:00 UTC") && changes[0].contains("4.0 h"));
+    assert!(changes[1].contains(">c2<") && changes[1].contains("10:00 UTC") && changes[1].contains("2.0 h"));
+    assert!(body.contains("No incident names this deployment as its cause."));
+    // Deployment 2 failed, brought nothing to production (c3 first reached it with 3), and
+    // caused incident 1, restored after 2.5 h; it was recovered after 3 h.
+    let (_, _, body) = get(&s.app, "/delivery/services/checkout-api/deployments/2", None).await;
+    assert!(body.contains("Failed") && body.contains("3.0 h"), "{body}");
+    assert!(table_rows(&body, "dora-changes").is_empty());
+    let caused = table_rows(&body, "dora-caused");
+    assert_eq!(caused.len(), 1);
+    assert!(caused[0].contains("#1") && caused[0].contains("2.5 h"), "{}", caused[0]);
+    // The service page links each deployment to its page.
+    let (_, _, body) = get(&s.app, &format!("/delivery/services/checkout-api?{WINDOW}"), None).await;
+    assert!(body.contains("href=\"/delivery/services/checkout-api/deployments/3\""));
+    // A staging deployment, another service's, an unknown one, a bad id: not found.
+    for uri in ["checkout-api/deployments/4", "checkout-api/deployments/5", "checkout-api/deployments/99"] {
+        let (status, _, _) = get(&s.app, &format!("/delivery/services/{uri}"), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+    }
+    let (status, _, _) = get(&s.app, "/delivery/services/checkout-api/deployments/x", None).await;
+    assert!(status.is_client_error());
+}

@@ -19,7 +19,7 @@ pub use html::entity_url;
 pub use i18n::{Locale, Messages};
 pub use kiosque_docs::{DocsSite, MkdocsConfig};
 pub use pages::catalog::ListParams;
-pub use pages::delivery::{Dashboard, Notice};
+pub use pages::delivery::{Dashboard, DeploymentPage, Notice};
 pub use pages::docs::docs_url;
 pub use pages::news::Announcement;
 pub use pages::sign_in::LISTED_USERS;
@@ -154,6 +154,11 @@ impl Portal {
     }
 
     /// A delivery dashboard that cannot be drawn, and why.
+    /// One production deployment: the changes behind its lead times, the incidents it caused.
+    pub fn delivery_deployment(&self, cx: &Context, page: &DeploymentPage<'_>) -> String {
+        pages::delivery::render_deployment(&self.page(cx), page)
+    }
+
     pub fn delivery_notice(&self, cx: &Context, notice: Notice) -> String {
         pages::delivery::render_notice(&self.page(cx), notice)
     }

@@ -171,7 +171,7 @@ fn deployments_table(page: &Page<'_>, deployments: &[DeploymentFact]) -> Markup 
                         tbody {
                             @for fact in deployments.iter().rev().take(LISTED_DEPLOYMENTS) {
                                 tr {
-                                    th scope="row" { (deployment_label(page, fact.id)) }
+                                    th scope="row" { a href=(deployment_url(&fact.service, fact.id)) { (deployment_label(page, fact.id)) } }
                                     td { time datetime=(fact.finished_at) { (page.locale().date_of(fact.finished_at)) " " (clock(fact.finished_at)) } }
                                     td {
                                         @if !fact.success { span.badge.warn { (page.t("dora-outcome-failure")) } }
@@ -195,6 +195,110 @@ fn deployments_table(page: &Page<'_>, deployments: &[DeploymentFact]) -> Markup 
     }
 }
 
+/// A deployment's own page: what it brought and what it caused.
+pub fn deployment_url(service: &str, id: i64) -> String {
+    format!("/delivery/services/{}/deployments/{id}", encode_component(service))
+}
+
+/// What a deployment's page shows.
+pub struct DeploymentPage<'a> {
+    pub fact: &'a DeploymentFact,
+    /// The team owning its service, when known.
+    pub team: Option<&'a str>,
+    /// The changes it first brought to production, oldest commit first.
+    pub changes: &'a [kiosque_delivery::DeployedChange],
+    /// The incidents that name it as their cause.
+    pub incidents: &'a [IncidentFact],
+    pub catalog: Option<&'a Catalog>,
+}
+
+/// At most this many changes are listed on a deployment's page.
+const LISTED_CHANGES: usize = 500;
+
+/// One production deployment: its outcome, the changes behind its lead times, the
+/// incidents it caused.
+pub fn render_deployment(page: &Page<'_>, d: &DeploymentPage<'_>) -> String {
+    let fact = d.fact;
+    let service = display_name(page, d.catalog, "component", &fact.service);
+    let label = match kiosque_delivery::webhooks::IdSeries::of(fact.id) {
+        Some(_) => deployment_label(page, fact.id),
+        None => page.t_with("dora-deployment-number", &[("id", fact.id.to_string().into())]),
+    };
+    let title = page.t_with(
+        "dora-deployment-title",
+        &[("deployment", label.as_str().into()), ("service", service.as_str().into())],
+    );
+    let default = Window::default();
+    let main = html! {
+        nav.breadcrumbs aria-label=(page.t("dora-breadcrumbs")) {
+            ol {
+                li { a href=(dashboard_url("/delivery", default)) { (page.t("dora-title")) } }
+                @if let Some(team) = d.team {
+                    li { a href=(team_url(team, default)) { (display_name(page, d.catalog, "group", team)) } }
+                }
+                li { a href=(service_url(&fact.service, default)) { (service) } }
+            }
+        }
+        h1 { (title) }
+        dl.facts {
+            dt { (page.t("dora-col-finished")) }
+            dd { time datetime=(fact.finished_at) { (page.locale().date_of(fact.finished_at)) " " (clock(fact.finished_at)) } }
+            dt { (page.t("dora-col-outcome")) }
+            dd {
+                @if !fact.success { span.badge.warn { (page.t("dora-outcome-failure")) } }
+                @else if fact.failed { span.badge.warn { (page.t("dora-outcome-bad")) } }
+                @else { (page.t("dora-outcome-success")) }
+                @if fact.rework { " " span.badge { (page.t("dora-outcome-rework")) } }
+            }
+            @if fact.failed {
+                dt { (page.t("dora-col-recovery")) }
+                dd { (hours(page, fact.recovery_seconds.map(|s| s as f64 / 3600.0))) }
+            }
+        }
+        section aria-labelledby="dora-changes" {
+            h2 #dora-changes { (page.t("dora-changes-title")) " " span.count { (page.number(d.changes.len())) } }
+            @if d.changes.is_empty() {
+                p.empty { (page.t("dora-no-changes")) }
+            } @else {
+                div.table-wrap tabindex="0" {
+                    table {
+                        thead { tr {
+                            th scope="col" { (page.t("dora-col-commit")) }
+                            th scope="col" { (page.t("dora-col-author")) }
+                            th scope="col" { (page.t("dora-col-committed")) }
+                            th scope="col" { (page.t("dora-col-merged")) }
+                            th scope="col" { (page.t("dora-col-lead-time")) }
+                        } }
+                        tbody {
+                            @for change in d.changes.iter().take(LISTED_CHANGES) {
+                                tr {
+                                    th scope="row" { code title=(change.sha) { (change.sha.get(..12).unwrap_or(&change.sha)) } " " span.meta { (change.repository) } }
+                                    td { (change.author) }
+                                    td { time datetime=(change.committed_at) { (page.locale().date_of(change.committed_at)) " " (clock(change.committed_at)) } }
+                                    td { time datetime=(change.merged_at) { (page.locale().date_of(change.merged_at)) " " (clock(change.merged_at)) } }
+                                    td { (hours(page, Some(change.lead_time_seconds as f64 / 3600.0))) }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if d.changes.len() > LISTED_CHANGES {
+                    p.hint { (page.t_with("dora-deployments-more", &[("count", (d.changes.len() - LISTED_CHANGES).into())])) }
+                }
+            }
+        }
+        section aria-labelledby="dora-caused" {
+            h2 #dora-caused { (page.t("dora-caused-title")) " " span.count { (page.number(d.incidents.len())) } }
+            @if d.incidents.is_empty() {
+                p.empty { (page.t("dora-no-caused")) }
+            } @else {
+                (incident_rows(page, d.incidents))
+            }
+        }
+    };
+    page.document(&title, Section::Delivery, main)
+}
+
 /// The incidents of a service opened in the window, newest first.
 fn incidents_table(page: &Page<'_>, incidents: &[IncidentFact]) -> Markup {
     html! {
@@ -203,6 +307,18 @@ fn incidents_table(page: &Page<'_>, incidents: &[IncidentFact]) -> Markup {
             @if incidents.is_empty() {
                 p.empty { (page.t("dora-no-incidents")) }
             } @else {
+                (incident_rows(page, incidents))
+                @if incidents.len() > LISTED_DEPLOYMENTS {
+                    p.hint { (page.t_with("dora-deployments-more", &[("count", (incidents.len() - LISTED_DEPLOYMENTS).into())])) }
+                }
+            }
+        }
+    }
+}
+
+/// Incidents, newest first, at most as many as deployments are listed.
+fn incident_rows(page: &Page<'_>, incidents: &[IncidentFact]) -> Markup {
+    html! {
                 div.table-wrap tabindex="0" {
                     table {
                         thead { tr {
@@ -228,11 +344,6 @@ fn incidents_table(page: &Page<'_>, incidents: &[IncidentFact]) -> Markup {
                         }
                     }
                 }
-                @if incidents.len() > LISTED_DEPLOYMENTS {
-                    p.hint { (page.t_with("dora-deployments-more", &[("count", (incidents.len() - LISTED_DEPLOYMENTS).into())])) }
-                }
-            }
-        }
     }
 }
 
