@@ -177,7 +177,16 @@ impl Recorder {
         recorded.facts_written = batch.facts.len();
         match self.store.write(&batch) {
             Ok(true) => Ok(recorded),
-            Ok(false) => Ok(Recorded { duplicate_delivery: true, ..Recorded::default() }),
+            Ok(false) => {
+                // The delivery was processed before, but its events (sent again with other
+                // content under the same id) changed the history: nothing was stored, so the
+                // history goes back to what the store holds.
+                if recorded.added + recorded.replaced > 0 {
+                    self.stale = true;
+                    self.reload()?;
+                }
+                Ok(Recorded { duplicate_delivery: true, ..Recorded::default() })
+            }
             Err(e) => {
                 self.stale = true;
                 Err(e)

@@ -20,6 +20,7 @@ backends::for_each_backend!(
     a_reopened_store_rebuilds_the_same_history,
     another_production_environment_rewrites_the_facts,
     a_bulk_import_keeps_good_lines_and_reports_bad_ones,
+    a_delivery_id_reused_for_other_events_changes_nothing,
 );
 
 fn t(text: &str) -> i64 {
@@ -224,4 +225,20 @@ fn a_bulk_import_keeps_good_lines_and_reports_bad_ones(store: &Arc<dyn DeliveryS
     assert_eq!(store.ownership().unwrap(), ownership());
     let row = service_window(store);
     assert_eq!((row.deployments, row.lead_time_changes, row.lead_time_median_hours), (1, 1, Some(4.0)));
+}
+
+fn a_delivery_id_reused_for_other_events_changes_nothing(store: &Arc<dyn DeliveryStore>) {
+    let mut recorder = recorder(store);
+    let delivery = || Some(WebhookDelivery { source: "gitlab".into(), id: "d-1".into(), received_at: 1 });
+    recorder.record(week(), vec![], delivery()).unwrap();
+    let before = (recorder.history().counts(), service_window(store), in_memory(&week()));
+    // Another deployment under the same delivery id: refused as a redelivery, and neither
+    // the store nor the history the dashboards read takes it.
+    let other = Event::Deployment(deployment(99, "api", "production", "2024-03-06T12:00:00Z", true, &[]));
+    let again = recorder.record(vec![other], vec![], delivery()).unwrap();
+    assert!(again.duplicate_delivery);
+    assert_eq!(recorder.history().counts(), before.0);
+    assert_eq!(service_window(store), before.1);
+    let from_history = memory_report(recorder.history(), &ownership(), window()).unwrap();
+    assert_eq!(from_history, before.2);
 }
