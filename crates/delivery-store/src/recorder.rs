@@ -67,7 +67,7 @@ impl Recorder {
         let mut recorder = Recorder { store, history: History::new(config.clone()), config, stale: true };
         recorder.reload()?;
         let stored = recorder.store.production_environments()?;
-        if stored.as_deref() != Some(&recorder.config.production_environments[..]) {
+        if stored.as_deref() != Some(&recorder.config.declarations()[..]) {
             let batch = recorder.full_facts(Batch::default());
             recorder.store.write(&batch)?;
         }
@@ -120,7 +120,7 @@ impl Recorder {
         self.history.clear_touched();
         batch.replace_all_facts = true;
         batch.facts = self.history.deployment_facts_all().map(FactWrite::Put).collect();
-        batch.production_environments = Some(self.config.production_environments.clone());
+        batch.production_environments = Some(self.config.declarations());
         batch.latest_finished_at = self.history.latest_finished_at();
         batch
     }

@@ -192,7 +192,7 @@ fn a_reopened_store_rebuilds_the_same_history(store: &Arc<dyn DeliveryStore>) {
 
 fn another_production_environment_rewrites_the_facts(store: &Arc<dyn DeliveryStore>) {
     recorder(store).record(week(), vec![], None).unwrap();
-    let config = HistoryConfig { production_environments: vec!["production".into(), "staging".into()] };
+    let config = HistoryConfig::global(vec!["production".into(), "staging".into()]);
     Recorder::open(Arc::clone(store), config).unwrap();
     // Staging deployment 3 now counts: three successes of four production deployments.
     let row = service_window(store);

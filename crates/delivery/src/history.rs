@@ -20,15 +20,37 @@ use rustc_hash::FxHashMap;
 use crate::event::{Change, Deployment, Event, Incident, Status};
 use crate::facts::IncidentFact;
 
-/// Which environment names count as production; by default only `production`.
+/// Which environment names count as production: by default only `production`; a service
+/// may declare its own, which then replace the global ones for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryConfig {
     pub production_environments: Vec<String>,
+    /// Per service: its production environments, instead of the global ones.
+    pub production_by_service: Vec<(String, Vec<String>)>,
 }
 
 impl Default for HistoryConfig {
     fn default() -> Self {
-        HistoryConfig { production_environments: vec!["production".to_string()] }
+        HistoryConfig { production_environments: vec!["production".to_string()], production_by_service: Vec::new() }
+    }
+}
+
+impl HistoryConfig {
+    /// The global production environments.
+    pub fn global(production_environments: Vec<String>) -> HistoryConfig {
+        HistoryConfig { production_environments, ..HistoryConfig::default() }
+    }
+
+    /// Every declaration as lines (`NAME` for a global one, `SERVICE=NAME` for a service's),
+    /// sorted: what a store records to tell whether its facts were derived with the same.
+    pub fn declarations(&self) -> Vec<String> {
+        let mut lines: Vec<String> = self.production_environments.clone();
+        for (service, environments) in &self.production_by_service {
+            lines.extend(environments.iter().map(|e| format!("{service}={e}")));
+        }
+        lines.sort();
+        lines.dedup();
+        lines
     }
 }
 
@@ -299,6 +321,10 @@ pub(crate) struct ServiceFacts {
 /// All delivery events, accepted in any order, with derived facts kept current.
 pub struct History {
     production: Vec<String>,
+    /// Services that declare their own production environments, by name.
+    declared_by_service: FxHashMap<String, Vec<String>>,
+    /// The same, by service number and environment number, for services seen so far.
+    production_of_service: FxHashMap<u32, Vec<u32>>,
     pub(crate) services: Names,
     repositories: Names,
     environments: Names,
@@ -339,6 +365,8 @@ impl History {
     pub fn new(config: HistoryConfig) -> History {
         History {
             production: config.production_environments,
+            declared_by_service: config.production_by_service.into_iter().collect(),
+            production_of_service: FxHashMap::default(),
             services: Names::default(),
             repositories: Names::default(),
             environments: Names::default(),
@@ -374,8 +402,21 @@ impl History {
         let id = self.services.intern(name);
         if self.service_facts.len() <= id as usize {
             self.service_facts.resize_with(id as usize + 1, ServiceFacts::default);
+            if let Some(names) = self.declared_by_service.get(name).cloned() {
+                let environments = names.iter().map(|e| self.environment(e)).collect();
+                self.production_of_service.insert(id, environments);
+            }
         }
         id
+    }
+
+    /// Whether `environment` is a production one for `service`: the service's own
+    /// declaration when it has one, else the global one.
+    fn counts_as_production(&self, service: u32, environment: u32) -> bool {
+        match self.production_of_service.get(&service) {
+            Some(environments) => environments.contains(&environment),
+            None => self.environment_is_production[environment as usize],
+        }
     }
 
     fn repository(&mut self, name: &str) -> u32 {
@@ -444,7 +485,8 @@ impl History {
         }
     }
 
-    /// The production environment names it was made with.
+    /// The global production environment names it was made with (services may declare
+    /// their own).
     pub fn production_environments(&self) -> &[String] {
         &self.production
     }
@@ -477,8 +519,9 @@ impl History {
     pub fn insert_deployment(&mut self, deployment: &Deployment) -> Inserted {
         let repository = self.repository(&deployment.repository);
         let environment = self.environment(&deployment.environment);
+        let service = self.service(&deployment.service);
         let (mut commits, mut other_commits) = (Vec::new(), 0);
-        if self.environment_is_production[environment as usize] {
+        if self.counts_as_production(service, environment) {
             commits = self.slots(repository, &deployment.commits);
             commits.sort_unstable();
             commits.dedup();
@@ -500,7 +543,7 @@ impl History {
         let record = DeploymentRecord {
             id: deployment.id,
             repository,
-            service: self.service(&deployment.service),
+            service,
             environment,
             started_at: deployment.started_at,
             finished_at: deployment.finished_at,
@@ -533,7 +576,7 @@ impl History {
     }
 
     fn is_production(&self, d: &DeploymentRecord) -> bool {
-        self.environment_is_production[d.environment as usize]
+        self.counts_as_production(d.service, d.environment)
     }
 
     fn apply_deployment(&mut self, index: u32) {

@@ -506,7 +506,7 @@ fn the_window_ends_by_default_on_the_latest_deployment_date() {
 
 #[test]
 fn production_is_whatever_the_configuration_says() {
-    let config = HistoryConfig { production_environments: vec!["production".into(), "qa".into()] };
+    let config = HistoryConfig::global(vec!["production".into(), "qa".into()]);
     let report = report(&load(config), &ownership(), window()).unwrap();
     // Deployment 22 (qa, May 7, success, commits [c2]) now counts for jobs in W19: c2
     // committed May 6 10:00, deployed May 7 10:00: 24 h.
@@ -530,6 +530,33 @@ fn production_is_whatever_the_configuration_says() {
             ..EMPTY_WEEK
         },
     );
+}
+
+#[test]
+fn a_service_may_declare_its_own_production() {
+    // jobs declares qa as its only production: deployment 22 (qa, May 7) counts for it as
+    // in the test above, and its production deployments no longer do (21, May 14, in W20).
+    let config =
+        HistoryConfig { production_by_service: vec![("jobs".into(), vec!["qa".into()])], ..HistoryConfig::default() };
+    let declared = report(&load(config), &ownership(), window()).unwrap();
+    let w19 = row(&declared, Scope::Service, "jobs", "2024-W19");
+    assert_eq!((w19.deployments, w19.production_deployments, w19.lead_time_changes), (1, 1, 1));
+    assert_eq!(w19.lead_time_median_hours, Some(24.0));
+    let w20 = row(&declared, Scope::Service, "jobs", "2024-W20");
+    assert_eq!((w20.deployments, w20.production_deployments), (0, 0));
+    let default = report(&load(HistoryConfig::default()), &ownership(), window()).unwrap();
+    assert_eq!(row(&default, Scope::Service, "jobs", "2024-W20").deployments, 1);
+    // The other services keep the global declaration.
+    for service in ["api", "web"] {
+        let of = |r: &Report| r.rows.iter().filter(|row| row.entity == service).cloned().collect::<Vec<_>>();
+        assert_eq!(of(&declared), of(&default), "{service}");
+    }
+    // What a store records to notice a change of declarations.
+    let config = HistoryConfig {
+        production_by_service: vec![("jobs".into(), vec!["qa".into(), "live".into()])],
+        ..HistoryConfig::default()
+    };
+    assert_eq!(config.declarations(), ["jobs=live", "jobs=qa", "production"]);
 }
 
 #[test]

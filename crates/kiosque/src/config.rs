@@ -99,6 +99,9 @@ pub struct DeliverySection {
     /// Environments whose deployments count as production (`KIOSQUE_PRODUCTION_ENVIRONMENTS`,
     /// comma-separated). Never guessed from job names.
     pub production_environments: Vec<String>,
+    /// Services whose production environments are others than the global ones:
+    /// `payments = ["prod-eu", "prod-us"]` under `[delivery.production_by_service]`.
+    pub production_by_service: std::collections::BTreeMap<String, Vec<String>>,
     /// Annotations of catalog components that name their repository (`owner/name`), read
     /// in this order to map events to services.
     pub repository_annotations: Vec<String>,
@@ -120,10 +123,21 @@ pub struct DeploymentWorkflow {
     pub environment: String,
 }
 
+impl DeliverySection {
+    /// Which environments count as production, globally and per service.
+    pub fn history_config(&self) -> kiosque_delivery::HistoryConfig {
+        kiosque_delivery::HistoryConfig {
+            production_environments: self.production_environments.clone(),
+            production_by_service: self.production_by_service.clone().into_iter().collect(),
+        }
+    }
+}
+
 impl Default for DeliverySection {
     fn default() -> Self {
         DeliverySection {
             production_environments: vec!["production".into()],
+            production_by_service: Default::default(),
             repository_annotations: vec!["github.com/project-slug".into(), "gitlab.com/project-slug".into()],
             github_webhook_secret: None,
             gitlab_webhook_token: None,

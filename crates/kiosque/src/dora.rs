@@ -92,10 +92,16 @@ pub enum ReportFormat {
 }
 
 /// Runs a `dora` command; `database_url` is the configured database, used when the command
-/// names none, and `production` the configured production environments. An `Err` is a
+/// names none, and `configured` the configured production environments. An `Err` is a
 /// database that cannot be used (exit status 3).
-pub fn run(command: DoraCommand, database_url: &str, production: &[String]) -> Result<ExitCode, String> {
-    let or_configured = |given: Vec<String>| if given.is_empty() { production.to_vec() } else { given };
+pub fn run(command: DoraCommand, database_url: &str, configured: &HistoryConfig) -> Result<ExitCode, String> {
+    let or_configured = |given: Vec<String>| {
+        if given.is_empty() {
+            configured.clone()
+        } else {
+            HistoryConfig { production_environments: given, ..configured.clone() }
+        }
+    };
     match command {
         DoraCommand::Import { dir, database, production_environments } => {
             import(&dir, database.as_deref().unwrap_or(database_url), or_configured(production_environments))
@@ -143,7 +149,7 @@ struct GitSource {
     environment: String,
 }
 
-fn import_git(source: GitSource, database_url: &str, production_environments: Vec<String>) -> Result<ExitCode, String> {
+fn import_git(source: GitSource, database_url: &str, config: HistoryConfig) -> Result<ExitCode, String> {
     use kiosque_delivery::Event;
     use kiosque_delivery_git::{ChangeOptions, GitHistory, TagOptions};
     let history = match GitHistory::open(&source.repo) {
@@ -175,8 +181,7 @@ fn import_git(source: GitSource, database_url: &str, production_environments: Ve
         }
     }
     let store = kiosque_delivery_store::open(database_url).map_err(|e| e.to_string())?;
-    let mut recorder =
-        Recorder::open(Arc::from(store), HistoryConfig { production_environments }).map_err(|e| e.to_string())?;
+    let mut recorder = Recorder::open(Arc::from(store), config).map_err(|e| e.to_string())?;
     let recorded = recorder.record(events, Vec::new(), None).map_err(|e| e.to_string())?;
     eprintln!("imported {} events ({} replaced, {} unchanged)", recorded.added, recorded.replaced, recorded.unchanged);
     Ok(ExitCode::SUCCESS)
@@ -195,7 +200,7 @@ fn open_file(path: &Path) -> Result<Option<BufReader<File>>, String> {
     }
 }
 
-fn import(dir: &Path, database_url: &str, production_environments: Vec<String>) -> Result<ExitCode, String> {
+fn import(dir: &Path, database_url: &str, config: HistoryConfig) -> Result<ExitCode, String> {
     if !dir.is_dir() {
         return Ok(usage(&format!("{} is not a directory", dir.display())));
     }
@@ -223,8 +228,7 @@ fn import(dir: &Path, database_url: &str, production_environments: Vec<String>) 
         Err(message) => return Ok(usage(&message)),
     };
     let store = kiosque_delivery_store::open(database_url).map_err(|e| e.to_string())?;
-    let mut recorder =
-        Recorder::open(Arc::from(store), HistoryConfig { production_environments }).map_err(|e| e.to_string())?;
+    let mut recorder = Recorder::open(Arc::from(store), config).map_err(|e| e.to_string())?;
     let mut files = files.into_iter();
     let mut next = |name: &'static str| files.next().flatten().map(|file| (file, name));
     let (changes, deployments, incidents) = (next(names[0]), next(names[1]), next(names[2]));

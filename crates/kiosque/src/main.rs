@@ -174,7 +174,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => serve(config, args),
         Command::Catalog(command) => catalog(config, command),
-        Command::Dora(command) => dora::run(command, &config.database.url, &config.delivery.production_environments),
+        Command::Dora(command) => dora::run(command, &config.database.url, &config.delivery.history_config()),
         Command::Survey(SurveyCommand::Check { path }) => Ok(surveys::check(&path)),
     };
     match result {
@@ -353,13 +353,11 @@ fn delivery_routes(
     example: Option<&example_data::ExampleOrganisation>,
     team_panels: Box<kiosque_delivery_api::TeamPanels>,
 ) -> Result<(axum::Router, axum::Router), String> {
-    use kiosque_delivery::{HistoryConfig, Ownership};
+    use kiosque_delivery::Ownership;
     use kiosque_delivery_api::{DeliveryConfig, DeliveryState};
     let store = kiosque_delivery_store::open(url).map_err(|e| e.to_string())?;
-    let production = settings.production_environments.clone();
-    let mut recorder =
-        kiosque_delivery_store::Recorder::open(Arc::from(store), HistoryConfig { production_environments: production })
-            .map_err(|e| e.to_string())?;
+    let mut recorder = kiosque_delivery_store::Recorder::open(Arc::from(store), settings.history_config())
+        .map_err(|e| e.to_string())?;
     if let Some(organisation) = example {
         example_data::seed_delivery(&mut recorder, organisation, unix_now())?;
     }
