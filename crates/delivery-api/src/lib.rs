@@ -131,6 +131,12 @@ impl DeliveryState {
         })
     }
 
+    /// Reads what other writers (replicas on the same database, a `kiosque dora import`)
+    /// recorded since the last look, so that the dashboards show it. Blocking.
+    pub fn catch_up(&self) -> Result<usize, String> {
+        self.recorder().catch_up().map_err(|e| e.to_string())
+    }
+
     /// Webhook events accepted but carrying nothing to record (other event types, pushes to
     /// other branches, statuses not final…), since start.
     pub fn ignored_events(&self) -> u64 {

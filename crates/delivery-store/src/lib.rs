@@ -126,6 +126,21 @@ pub struct Batch {
     pub latest_finished_at: Option<i64>,
     /// Records the production environment names the facts were derived with.
     pub production_environments: Option<Vec<String>>,
+    /// When set, the batch is written only if the log still ends at this position (no
+    /// other writer appended since the history it was derived from): otherwise nothing is
+    /// written and [`Written::LogMoved`] says so.
+    pub log_position: Option<i64>,
+}
+
+/// What [`DeliveryStore::write`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// Stored; the log now ends at this position.
+    Stored(i64),
+    /// Its delivery was recorded before: nothing was written.
+    DuplicateDelivery,
+    /// The log has moved past [`Batch::log_position`]: nothing was written.
+    LogMoved,
 }
 
 impl Batch {
@@ -142,9 +157,10 @@ impl Batch {
 
 /// The delivery capability's storage.
 pub trait DeliveryStore: Send + Sync {
-    /// Writes the batch in one transaction. Returns false, having written nothing, when its
-    /// delivery was already recorded.
-    fn write(&self, batch: &Batch) -> Result<bool, StoreError>;
+    /// Writes the batch in one transaction, unless its delivery was recorded before or the
+    /// log has moved past its `log_position`. Writers take turns, so that the log's
+    /// positions follow the order in which writes commit.
+    fn write(&self, batch: &Batch) -> Result<Written, StoreError>;
     /// Writes log chunks as `log` yields them, then the batch `rest` returns, in one
     /// transaction (nothing at all when `rest` returns `None`). The log of `rest` itself
     /// is ignored, as is its delivery: this is for bulk imports.
@@ -156,6 +172,15 @@ pub trait DeliveryStore: Send + Sync {
     /// Hands the event log to `sink` in arrival order, a chunk at a time, still encoded
     /// (for a caller that decodes on several threads). An error from `sink` ends the read.
     fn read_log(&self, sink: &mut dyn FnMut(Vec<u8>) -> Result<(), StoreError>) -> Result<(), StoreError>;
+    /// Hands the chunks of the log after `position` to `sink`, in order; returns the
+    /// position the log ends at (`position` when nothing followed it).
+    fn read_log_after(
+        &self,
+        position: i64,
+        sink: &mut dyn FnMut(Vec<u8>) -> Result<(), StoreError>,
+    ) -> Result<i64, StoreError>;
+    /// Where the log ends (0 when empty): the position of its last chunk.
+    fn log_position(&self) -> Result<i64, StoreError>;
     /// Hands every logged event to `sink`, in arrival order.
     fn read_events(&self, sink: &mut dyn FnMut(Event)) -> Result<(), StoreError> {
         self.read_log(&mut |chunk| log::read_chunk(&chunk, sink))

@@ -8,7 +8,7 @@ use postgres::{Client, Config, NoTls, Transaction};
 use crate::error::check_not_newer;
 use crate::{
     join_environments, pack_seconds, split_environments, unpack_seconds, Batch, DeliveryStore, FactWrite, StoreError,
-    UnmappedEvent, MIGRATION_COMPONENT,
+    UnmappedEvent, Written, MIGRATION_COMPONENT,
 };
 
 const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_delivery.sql"))];
@@ -16,6 +16,9 @@ const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/00
 /// Serialises migrations between replicas starting together ("kiosque" + 1, apart from the
 /// catalog's key).
 const MIGRATION_LOCK: i64 = 0x6b_69_6f_73_71_75_66;
+
+/// Serialises writes between replicas ("kiosque" + 2).
+const WRITE_LOCK: i64 = 0x6b_69_6f_73_71_75_67;
 
 /// The replicated store: one PostgreSQL database shared by every replica. The connection is
 /// synchronous: call it outside async code (e.g. `tokio::task::spawn_blocking`).
@@ -129,6 +132,19 @@ fn number(value: Option<String>, key: &str) -> Result<Option<i64>, StoreError> {
         .transpose()
 }
 
+/// Writers take turns (one transaction-scoped advisory lock), so that the log's positions,
+/// handed out as chunks are appended, follow the order in which writes commit: a replica
+/// reading the log after a position then misses no chunk another one commits later.
+fn take_write_turn(tx: &mut Transaction<'_>) -> Result<(), StoreError> {
+    tx.batch_execute(&format!("SELECT pg_advisory_xact_lock({WRITE_LOCK})"))?;
+    Ok(())
+}
+
+/// The position of the log's last chunk, 0 when it is empty.
+fn log_end(tx: &mut Transaction<'_>) -> Result<i64, StoreError> {
+    Ok(tx.query_one("SELECT COALESCE(MAX(seq), 0) FROM delivery_event_log", &[])?.try_get(0)?)
+}
+
 fn write_log(tx: &mut Transaction<'_>, log: &mut dyn Iterator<Item = (u64, Vec<u8>)>) -> Result<bool, StoreError> {
     let insert = tx.prepare("INSERT INTO delivery_event_log (events, body) VALUES ($1, $2)")?;
     let mut logged = false;
@@ -227,9 +243,15 @@ fn finish(mut tx: Transaction<'_>, batch: &Batch, logged: bool) -> Result<(), St
 }
 
 impl DeliveryStore for PostgresStore {
-    fn write(&self, batch: &Batch) -> Result<bool, StoreError> {
+    fn write(&self, batch: &Batch) -> Result<Written, StoreError> {
         self.with_client(|client| {
             let mut tx = client.transaction()?;
+            take_write_turn(&mut tx)?;
+            if let Some(expected) = batch.log_position {
+                if log_end(&mut tx)? != expected {
+                    return Ok(Written::LogMoved);
+                }
+            }
             if let Some(d) = &batch.delivery {
                 let inserted = tx.execute(
                     "INSERT INTO delivery_webhook_deliveries (source, delivery_id, received_at) VALUES ($1, $2, $3) \
@@ -237,12 +259,13 @@ impl DeliveryStore for PostgresStore {
                     &[&d.source, &d.id, &d.received_at],
                 )?;
                 if inserted == 0 {
-                    return Ok(false);
+                    return Ok(Written::DuplicateDelivery);
                 }
             }
             write_rows(&mut tx, batch)?;
+            let position = log_end(&mut tx)?;
             finish(tx, batch, false)?;
-            Ok(true)
+            Ok(Written::Stored(position))
         })
     }
 
@@ -253,12 +276,36 @@ impl DeliveryStore for PostgresStore {
     ) -> Result<(), StoreError> {
         self.with_client(|client| {
             let mut tx = client.transaction()?;
+            take_write_turn(&mut tx)?;
             let logged = write_log(&mut tx, log)?;
             let Some(batch) = rest() else {
                 return Err(StoreError::Query("the import stopped before it was complete: nothing was written".into()));
             };
             write_rows(&mut tx, &batch)?;
             finish(tx, &batch, logged)
+        })
+    }
+
+    fn read_log_after(
+        &self,
+        position: i64,
+        sink: &mut dyn FnMut(Vec<u8>) -> Result<(), StoreError>,
+    ) -> Result<i64, StoreError> {
+        self.with_client(|client| {
+            let mut end = position;
+            for row in
+                client.query("SELECT seq, body FROM delivery_event_log WHERE seq > $1 ORDER BY seq", &[&position])?
+            {
+                end = row.try_get(0)?;
+                sink(row.try_get(1)?)?;
+            }
+            Ok(end)
+        })
+    }
+
+    fn log_position(&self) -> Result<i64, StoreError> {
+        self.with_client(|client| {
+            Ok(client.query_one("SELECT COALESCE(MAX(seq), 0) FROM delivery_event_log", &[])?.try_get(0)?)
         })
     }
 

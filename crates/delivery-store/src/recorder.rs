@@ -1,7 +1,7 @@
 //! The write path: events go into the domain history, then the events that changed it and
 //! the facts it says were touched go to the store in one transaction.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 use std::io::BufRead;
 use std::sync::{mpsc, Arc};
 
@@ -11,14 +11,25 @@ use kiosque_delivery::{
 };
 
 use crate::log::{self, LogWriter};
-use crate::{Batch, DeliveryStore, FactWrite, LogChunks, StoreError, UnmappedEvent, WebhookDelivery};
+use crate::{Batch, DeliveryStore, FactWrite, LogChunks, StoreError, UnmappedEvent, WebhookDelivery, Written};
+
+/// How many times a write is tried again when other writers keep appending to the log.
+const WRITE_ATTEMPTS: usize = 20;
 
 /// Keeps a store and the domain history of its events in step. One writer at a time: wrap
 /// it in a mutex to share it.
+///
+/// Several recorders may share one store (replicas on one PostgreSQL database): each
+/// follows the log from the position its history has reached ([`Recorder::catch_up`]),
+/// and writes only if no other one appended in between; otherwise it reads what they
+/// wrote, derives the facts again and tries again. So the facts written are always those
+/// of the whole log.
 pub struct Recorder {
     store: Arc<dyn DeliveryStore>,
     history: History,
     config: HistoryConfig,
+    /// Where in the store's log the history has read up to.
+    position: i64,
     /// A write failed after the history took the events: reload before the next one.
     stale: bool,
 }
@@ -64,7 +75,7 @@ impl Recorder {
     /// Rebuilds the history from the stored events. When the stored facts were derived
     /// with other production environments than `config` names, rewrites them all.
     pub fn open(store: Arc<dyn DeliveryStore>, config: HistoryConfig) -> Result<Recorder, StoreError> {
-        let mut recorder = Recorder { store, history: History::new(config.clone()), config, stale: true };
+        let mut recorder = Recorder { store, history: History::new(config.clone()), config, position: 0, stale: true };
         recorder.reload()?;
         let stored = recorder.store.production_environments()?;
         if stored.as_deref() != Some(&recorder.config.declarations()[..]) {
@@ -77,6 +88,9 @@ impl Recorder {
     /// Rebuilds the history from the log: chunks are decoded on the rayon pool, a few ahead,
     /// while this thread inserts the events of the oldest one.
     fn reload(&mut self) -> Result<(), StoreError> {
+        // Read before the log: what is appended meanwhile is read again by the next catch-up,
+        // and inserting an event twice changes nothing.
+        let position = self.store.log_position()?;
         let mut history = History::new(self.config.clone());
         let mut decoding: VecDeque<Decoding> = VecDeque::new();
         let mut insert_oldest = |decoding: &mut VecDeque<Decoding>| -> Result<(), StoreError> {
@@ -111,8 +125,33 @@ impl Recorder {
         }
         history.clear_touched();
         self.history = history;
+        self.position = position;
         self.stale = false;
         Ok(())
+    }
+
+    /// Reads what other writers appended to the log since the history's position: for
+    /// replicas sharing a database, whose dashboards must show every replica's events.
+    /// Returns how many events changed the history.
+    pub fn catch_up(&mut self) -> Result<usize, StoreError> {
+        if self.stale {
+            self.reload()?;
+            return Ok(0);
+        }
+        let changed = self.read_ahead()?;
+        self.history.clear_touched();
+        Ok(changed)
+    }
+
+    /// Inserts the events of the log after the history's position, keeping what they touched.
+    fn read_ahead(&mut self) -> Result<usize, StoreError> {
+        let mut events = Vec::new();
+        let position = self
+            .store
+            .read_log_after(self.position, &mut |chunk| log::read_chunk(&chunk, &mut |event| events.push(event)))?;
+        let changed = events.iter().filter(|event| self.history.insert(event) != Inserted::Unchanged).count();
+        self.position = position;
+        Ok(changed)
     }
 
     /// Adds every production deployment's facts to `batch`, replacing all stored facts.
@@ -127,8 +166,11 @@ impl Recorder {
 
     fn touched_facts(&mut self) -> Vec<FactWrite> {
         let touched = self.history.take_touched();
-        touched
-            .into_iter()
+        self.facts_of(touched)
+    }
+
+    fn facts_of(&self, ids: impl IntoIterator<Item = i64>) -> Vec<FactWrite> {
+        ids.into_iter()
             .map(|id| match self.history.deployment_fact(id) {
                 Some(fact) => FactWrite::Put(fact),
                 None => FactWrite::Drop(id),
@@ -157,6 +199,9 @@ impl Recorder {
         if self.stale {
             self.reload()?;
         }
+        // Derive from the whole log: first what other writers appended.
+        self.read_ahead()?;
+        let mut touched: BTreeSet<i64> = self.history.take_touched().into_iter().collect();
         let mut recorded = Recorded { unmapped: unmapped.len(), ..Recorded::default() };
         let mut batch = Batch { delivery, unmapped, ..Batch::default() };
         let mut log = LogWriter::default();
@@ -173,25 +218,48 @@ impl Recorder {
             }
         }
         batch.events = LogChunks::from_writer(log);
-        batch.facts = self.touched_facts();
-        recorded.facts_written = batch.facts.len();
-        match self.store.write(&batch) {
-            Ok(true) => Ok(recorded),
-            Ok(false) => {
-                // The delivery was processed before, but its events (sent again with other
-                // content under the same id) changed the history: nothing was stored, so the
-                // history goes back to what the store holds.
-                if recorded.added + recorded.replaced > 0 {
-                    self.stale = true;
-                    self.reload()?;
+        touched.extend(self.history.take_touched());
+        for _ in 0..WRITE_ATTEMPTS {
+            batch.facts = self.facts_of(touched.iter().copied());
+            batch.log_position = Some(self.position);
+            match self.store.write(&batch) {
+                Ok(Written::Stored(position)) => {
+                    self.position = position;
+                    recorded.facts_written = batch.facts.len();
+                    return Ok(recorded);
                 }
-                Ok(Recorded { duplicate_delivery: true, ..Recorded::default() })
-            }
-            Err(e) => {
-                self.stale = true;
-                Err(e)
+                Ok(Written::DuplicateDelivery) => {
+                    // The delivery was processed before, but its events (sent again with
+                    // other content under the same id) changed the history: nothing was
+                    // stored, so the history goes back to what the store holds.
+                    if recorded.added + recorded.replaced > 0 {
+                        self.stale = true;
+                        self.reload()?;
+                    }
+                    return Ok(Recorded { duplicate_delivery: true, ..Recorded::default() });
+                }
+                Ok(Written::LogMoved) => {
+                    // Another writer came first: read what it wrote, then this batch's
+                    // events again (they come after it in the log), and derive anew.
+                    if let Err(e) = self.read_ahead() {
+                        self.stale = true;
+                        return Err(e);
+                    }
+                    for event in &events {
+                        self.history.insert(event);
+                    }
+                    touched.extend(self.history.take_touched());
+                }
+                Err(e) => {
+                    self.stale = true;
+                    return Err(e);
+                }
             }
         }
+        self.stale = true;
+        Err(StoreError::Query(format!(
+            "other writers kept appending to the event log: gave up after {WRITE_ATTEMPTS} attempts"
+        )))
     }
 
     /// Back-fills from the bulk format (any of the three files), and replaces the stored
@@ -298,9 +366,8 @@ impl Recorder {
             let written = writer.join().unwrap_or_else(|_| Err(StoreError::Query("the store writer panicked".into())));
             written.map(|_| imported)
         });
-        if result.is_err() {
-            self.stale = true;
-        }
+        // Whatever other writers appended meanwhile is read before the next write.
+        self.stale = true;
         result
     }
 }

@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 use crate::error::check_not_newer;
 use crate::{
     join_environments, pack_seconds, split_environments, unpack_seconds, Batch, DeliveryStore, FactWrite, StoreError,
-    UnmappedEvent, MIGRATION_COMPONENT,
+    UnmappedEvent, Written, MIGRATION_COMPONENT,
 };
 
 const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_delivery.sql"))];
@@ -105,6 +105,11 @@ fn parse_meta_number(value: Option<String>, key: &str) -> Result<Option<i64>, St
     value
         .map(|v| v.parse::<i64>().map_err(|_| StoreError::Query(format!("delivery_meta {key} is not a number: {v:?}"))))
         .transpose()
+}
+
+/// The position of the log's last chunk, 0 when it is empty.
+fn log_end(connection: &Connection) -> Result<i64, StoreError> {
+    Ok(connection.query_row("SELECT COALESCE(MAX(seq), 0) FROM delivery_event_log", [], |r| r.get(0))?)
 }
 
 /// Raises the latest `finished_at`, moves the generation if anything was written, commits.
@@ -312,9 +317,15 @@ impl RollbackJournal {
 }
 
 impl DeliveryStore for SqliteStore {
-    fn write(&self, batch: &Batch) -> Result<bool, StoreError> {
+    fn write(&self, batch: &Batch) -> Result<Written, StoreError> {
         let mut connection = self.lock();
-        let tx = connection.transaction()?;
+        // IMMEDIATE: the position is checked and the log appended under one write lock.
+        let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        if let Some(expected) = batch.log_position {
+            if log_end(&tx)? != expected {
+                return Ok(Written::LogMoved);
+            }
+        }
         if let Some(d) = &batch.delivery {
             let inserted = tx.execute(
                 "INSERT INTO delivery_webhook_deliveries (source, delivery_id, received_at) VALUES (?1, ?2, ?3) \
@@ -322,12 +333,13 @@ impl DeliveryStore for SqliteStore {
                 params![d.source, d.id, d.received_at],
             )?;
             if inserted == 0 {
-                return Ok(false);
+                return Ok(Written::DuplicateDelivery);
             }
         }
         write_rows(&tx, batch)?;
+        let position = log_end(&tx)?;
         finish(tx, batch, false)?;
-        Ok(true)
+        Ok(Written::Stored(position))
     }
 
     fn write_streaming(
@@ -343,6 +355,28 @@ impl DeliveryStore for SqliteStore {
         let written = write_streaming(&mut connection, log, rest);
         let _ = connection.execute_batch(&format!("PRAGMA cache_size = -{CACHE_KIB}"));
         journal.leave(&connection, written)
+    }
+
+    fn read_log_after(
+        &self,
+        position: i64,
+        sink: &mut dyn FnMut(Vec<u8>) -> Result<(), StoreError>,
+    ) -> Result<i64, StoreError> {
+        let connection = self.lock();
+        let mut select =
+            connection.prepare_cached("SELECT seq, body FROM delivery_event_log WHERE seq > ?1 ORDER BY seq")?;
+        let mut rows = select.query([position])?;
+        let mut end = position;
+        while let Some(r) = rows.next()? {
+            end = r.get(0)?;
+            let body = r.get_ref(1)?.as_blob().map_err(|e| StoreError::Query(format!("SQLite: event log: {e}")))?;
+            sink(body.to_vec())?;
+        }
+        Ok(end)
+    }
+
+    fn log_position(&self) -> Result<i64, StoreError> {
+        log_end(&self.lock())
     }
 
     fn read_log(&self, sink: &mut dyn FnMut(Vec<u8>) -> Result<(), StoreError>) -> Result<(), StoreError> {

@@ -327,8 +327,14 @@ fn serve(config: Config, args: ServeArgs) -> Result<ExitCode, String> {
     // A team's delivery dashboard shows its developer satisfaction beside its figures.
     let team_panels: Box<kiosque_delivery_api::TeamPanels> =
         Box::new(move |team, cx| surveys.team_panels(&format!("group:default/{team}"), cx));
-    let (delivery_public, delivery_api) =
-        delivery_routes(&url, &config.delivery, &state, example.as_ref(), team_panels)?;
+    let (delivery_public, delivery_api) = delivery_routes(
+        &url,
+        &config.delivery,
+        &state,
+        example.as_ref(),
+        team_panels,
+        Duration::from_secs(config.catalog.reload_interval_seconds.max(1)),
+    )?;
     let options = kiosque_server::ServeOptions {
         listen,
         refresh_interval: Duration::from_secs(args.refresh_interval.unwrap_or(config.catalog.refresh_interval_seconds)),
@@ -352,6 +358,7 @@ fn delivery_routes(
     state: &Arc<kiosque_server::AppState>,
     example: Option<&example_data::ExampleOrganisation>,
     team_panels: Box<kiosque_delivery_api::TeamPanels>,
+    follow_interval: Duration,
 ) -> Result<(axum::Router, axum::Router), String> {
     use kiosque_delivery::Ownership;
     use kiosque_delivery_api::{DeliveryConfig, DeliveryState};
@@ -415,6 +422,7 @@ fn delivery_routes(
             .with_catalog(Box::new(move || catalog.catalog()))
             .with_team_panels(team_panels),
     );
+    follow_other_writers(Arc::clone(&delivery), follow_interval);
     kiosque_server::api::add_openapi_fragment(kiosque_delivery_api::OPENAPI);
     let gauges = delivery.clone();
     state.add_metrics_source(Box::new(move || delivery_gauges(&gauges)));
@@ -423,6 +431,22 @@ fn delivery_routes(
     let public = kiosque_delivery_api::webhook_router(delivery.clone())
         .merge(kiosque_delivery_api::pages_router(delivery.clone()));
     Ok((public, kiosque_delivery_api::api_router(delivery)))
+}
+
+/// Reads, every `interval`, what other replicas (or a `kiosque dora import`) added to the
+/// delivery log, so that every replica's dashboards show every event.
+fn follow_other_writers(delivery: Arc<kiosque_delivery_api::DeliveryState>, interval: Duration) {
+    let spawned = std::thread::Builder::new().name("kiosque-delivery-follow".into()).spawn(move || loop {
+        std::thread::sleep(interval);
+        match delivery.catch_up() {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(events = n, "delivery events recorded elsewhere read"),
+            Err(e) => tracing::warn!("reading delivery events recorded elsewhere: {e}"),
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::error!("cannot follow other writers of delivery events: {e}");
+    }
 }
 
 /// Each service's DORA figures over the last 90 days as gauges, for
