@@ -29,6 +29,18 @@ impl fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
+impl From<kiosque_storage::StorageError> for StoreError {
+    fn from(err: kiosque_storage::StorageError) -> Self {
+        use kiosque_storage::StorageError as E;
+        match err {
+            E::Config(m) => StoreError::Config(m),
+            E::Open(m) => StoreError::Open(m),
+            E::Query(m) => StoreError::Query(m),
+            E::Schema(m) => StoreError::Schema(m),
+        }
+    }
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(err: rusqlite::Error) -> Self {
         StoreError::Query(format!("SQLite: {err}"))
@@ -43,16 +55,4 @@ impl From<postgres::Error> for StoreError {
             err.as_db_error().map_or_else(|| err.to_string(), |e| e.message().to_string())
         ))
     }
-}
-
-/// Refuses a database whose delivery schema is newer than this binary knows.
-pub(crate) fn check_not_newer(newest: Option<i64>) -> Result<(), StoreError> {
-    let newest = newest.unwrap_or(0);
-    if newest > crate::SCHEMA_VERSION {
-        return Err(StoreError::Schema(format!(
-            "the database schema (delivery version {newest}) is newer than this Kiosque (version {}); upgrade Kiosque",
-            crate::SCHEMA_VERSION
-        )));
-    }
-    Ok(())
 }

@@ -205,19 +205,15 @@ pub trait DeliveryStore: Send + Sync {
 /// Opens the store a URL names: `sqlite://FILE` (or a bare path), `postgres://…` /
 /// `postgresql://…`. Migrations run on open.
 pub fn open(url: &str) -> Result<Box<dyn DeliveryStore>, StoreError> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+    match kiosque_storage::Location::parse(url)? {
+        kiosque_storage::Location::Sqlite(path) => Ok(Box::new(SqliteStore::open(&path)?)),
         #[cfg(feature = "postgres")]
-        return Ok(Box::new(PostgresStore::open(url)?));
+        kiosque_storage::Location::Postgres(url) => Ok(Box::new(PostgresStore::open(&url)?)),
         #[cfg(not(feature = "postgres"))]
-        return Err(StoreError::Config("this build of Kiosque has no PostgreSQL support".into()));
+        kiosque_storage::Location::Postgres(_) => {
+            Err(StoreError::Config("this build of Kiosque has no PostgreSQL support".into()))
+        }
     }
-    let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
-    if path.contains("://") {
-        return Err(StoreError::Config(format!(
-            "unsupported database URL \"{url}\": expected sqlite://FILE or postgres://…"
-        )));
-    }
-    Ok(Box::new(SqliteStore::open(path)?))
 }
 
 /// The report over `window` from the stored facts alone: reads the window's facts through
@@ -251,9 +247,6 @@ pub(crate) fn split_environments(text: &str) -> Vec<String> {
 }
 
 pub(crate) const MIGRATION_COMPONENT: &str = "delivery";
-
-/// The newest migration this build knows: a database with a newer one is refused.
-pub(crate) const SCHEMA_VERSION: i64 = 1;
 
 #[cfg(test)]
 mod tests {

@@ -1,117 +1,35 @@
-use std::str::FromStr;
-use std::sync::Mutex;
-use std::time::Duration;
-
 use kiosque_delivery::{DeploymentFact, Facts, IncidentFact, Ownership};
-use postgres::{Client, Config, NoTls, Transaction};
+use postgres::{Client, Transaction};
 
-use crate::error::check_not_newer;
 use crate::{
     join_environments, pack_seconds, split_environments, unpack_seconds, Batch, DeliveryStore, FactWrite, StoreError,
     UnmappedEvent, Written, MIGRATION_COMPONENT,
 };
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_delivery.sql"))];
+const MIGRATIONS: &[kiosque_storage::Migration] =
+    &[kiosque_storage::Migration { version: 1, sql: include_str!("../migrations/postgres/0001_delivery.sql") }];
 
-/// Serialises migrations between replicas starting together ("kiosque" + 1, apart from the
-/// catalog's key).
-const MIGRATION_LOCK: i64 = 0x6b_69_6f_73_71_75_66;
-
-/// Serialises writes between replicas ("kiosque" + 2).
+/// Serialises writes between replicas ("kiosque" + 2; migrations take "kiosque").
 const WRITE_LOCK: i64 = 0x6b_69_6f_73_71_75_67;
 
 /// The replicated store: one PostgreSQL database shared by every replica. The connection is
 /// synchronous: call it outside async code (e.g. `tokio::task::spawn_blocking`).
 pub struct PostgresStore {
-    config: Config,
-    target: String,
-    /// `None` once the connection is lost: the next call reconnects.
-    client: Mutex<Option<Client>>,
-}
-
-fn connect(config: &Config, target: &str) -> Result<Client, StoreError> {
-    config.connect(NoTls).map_err(|e| StoreError::Open(format!("cannot connect to PostgreSQL database {target}: {e}")))
+    connection: kiosque_storage::postgres::Connection,
 }
 
 impl PostgresStore {
     /// Connects to the database a `postgres://` URL names and brings its delivery tables up
     /// to date.
     pub fn open(url: &str) -> Result<PostgresStore, StoreError> {
-        let mut config = Config::from_str(url).map_err(|e| {
-            StoreError::Config(format!(
-                "invalid PostgreSQL URL (expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE): {e}"
-            ))
-        })?;
-        if config.get_connect_timeout().is_none() {
-            config.connect_timeout(Duration::from_secs(10));
-        }
-        let target = format!("{:?} (user {:?})", config.get_dbname().unwrap_or("?"), config.get_user().unwrap_or("?"));
-        let mut client = connect(&config, &target)?;
-        migrate(&mut client).map_err(|e| match e {
-            StoreError::Query(m) => StoreError::Open(format!("cannot prepare PostgreSQL database {target}: {m}")),
-            other => other,
-        })?;
-        Ok(PostgresStore { config, target, client: Mutex::new(Some(client)) })
+        let connection = kiosque_storage::postgres::Connection::open(url)?;
+        connection.migrate(MIGRATION_COMPONENT, MIGRATIONS)?;
+        Ok(PostgresStore { connection })
     }
 
     fn with_client<R>(&self, work: impl FnOnce(&mut Client) -> Result<R, StoreError>) -> Result<R, StoreError> {
-        // Dropping an open transaction rolls it back: a poisoned lock is safe to reuse.
-        let mut slot = self.client.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if slot.as_ref().is_none_or(Client::is_closed) {
-            *slot = None;
-            *slot = Some(connect(&self.config, &self.target)?);
-        }
-        let Some(client) = slot.as_mut() else {
-            return Err(StoreError::Open(format!("no connection to PostgreSQL database {}", self.target)));
-        };
-        let result = work(client);
-        if client.is_closed() {
-            *slot = None;
-        }
-        result
+        self.connection.with_client(work)
     }
-}
-
-impl Drop for PostgresStore {
-    fn drop(&mut self) {
-        // Closing blocks on the client's own runtime, which panics inside async code: close
-        // it on a thread of its own so the store can be dropped from anywhere.
-        let slot = self.client.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(client) = slot.take() {
-            let _ = std::thread::Builder::new()
-                .name("kiosque-pg-close".into())
-                .spawn(move || drop(client))
-                .map(|t| t.join());
-        }
-    }
-}
-
-fn migrate(client: &mut Client) -> Result<(), StoreError> {
-    let mut tx = client.transaction()?;
-    tx.batch_execute(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))?;
-    tx.batch_execute(
-        "CREATE TABLE IF NOT EXISTS kiosque_migrations (component TEXT NOT NULL, version BIGINT NOT NULL, \
-         applied_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (component, version))",
-    )?;
-    for &(version, sql) in MIGRATIONS {
-        let applied = tx.query_opt(
-            "SELECT version FROM kiosque_migrations WHERE component = $1 AND version = $2",
-            &[&MIGRATION_COMPONENT, &version],
-        )?;
-        if applied.is_none() {
-            tx.batch_execute(sql)?;
-            tx.execute(
-                "INSERT INTO kiosque_migrations (component, version, applied_at) VALUES ($1, $2, now())",
-                &[&MIGRATION_COMPONENT, &version],
-            )?;
-        }
-    }
-    let newest: Option<i64> = tx
-        .query_one("SELECT MAX(version) FROM kiosque_migrations WHERE component = $1", &[&MIGRATION_COMPONENT])?
-        .try_get(0)?;
-    check_not_newer(newest)?;
-    tx.commit()?;
-    Ok(())
 }
 
 fn meta(client: &mut impl postgres::GenericClient, key: &str) -> Result<Option<String>, StoreError> {

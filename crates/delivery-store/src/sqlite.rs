@@ -1,17 +1,16 @@
-use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
 
 use kiosque_delivery::{DeploymentFact, Facts, IncidentFact, Ownership};
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use crate::error::check_not_newer;
 use crate::{
     join_environments, pack_seconds, split_environments, unpack_seconds, Batch, DeliveryStore, FactWrite, StoreError,
     UnmappedEvent, Written, MIGRATION_COMPONENT,
 };
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_delivery.sql"))];
+const MIGRATIONS: &[kiosque_storage::Migration] =
+    &[kiosque_storage::Migration { version: 1, sql: include_str!("../migrations/sqlite/0001_delivery.sql") }];
 
 /// The embedded store: one SQLite file in WAL mode (shared with the catalog's tables when
 /// both use the same file).
@@ -19,35 +18,16 @@ pub struct SqliteStore {
     connection: Mutex<Connection>,
 }
 
-fn open_error(path: &str, err: rusqlite::Error) -> StoreError {
-    StoreError::Open(format!("cannot open SQLite database {path}: {err}"))
-}
-
 impl SqliteStore {
     /// Opens (creating if needed) the database file and brings its delivery tables up to
     /// date.
     pub fn open(path: &str) -> Result<SqliteStore, StoreError> {
-        if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
-            if !parent.is_dir() {
-                return Err(StoreError::Open(format!(
-                    "cannot open SQLite database {path}: directory {} does not exist",
-                    parent.display()
-                )));
+        let mut connection = kiosque_storage::sqlite::open(path, CACHE_KIB)?;
+        kiosque_storage::sqlite::migrate(&mut connection, MIGRATION_COMPONENT, MIGRATIONS).map_err(|e| match e {
+            kiosque_storage::StorageError::Query(m) => {
+                StoreError::Open(format!("cannot prepare SQLite database {path}: {m}"))
             }
-        }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut connection = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, e))?;
-        connection
-            .busy_timeout(BUSY_TIMEOUT)
-            .and_then(|()| {
-                connection.execute_batch(&format!(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -{CACHE_KIB};"
-                ))
-            })
-            .map_err(|e| open_error(path, e))?;
-        migrate(&mut connection).map_err(|e| match e {
-            StoreError::Query(m) => StoreError::Open(format!("cannot prepare SQLite database {path}: {m}")),
-            other => other,
+            other => other.into(),
         })?;
         Ok(SqliteStore { connection: Mutex::new(connection) })
     }
@@ -56,37 +36,6 @@ impl SqliteStore {
         // SQLite rolls back a transaction left open by a panic: a poisoned lock is safe.
         self.connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
-}
-
-fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
-    connection.execute_batch(
-        "CREATE TABLE IF NOT EXISTS kiosque_migrations (component TEXT NOT NULL, version INTEGER NOT NULL, \
-         applied_at TEXT NOT NULL, PRIMARY KEY (component, version))",
-    )?;
-    let tx = connection.transaction()?;
-    for &(version, sql) in MIGRATIONS {
-        let applied: Option<i64> = tx
-            .query_row(
-                "SELECT version FROM kiosque_migrations WHERE component = ?1 AND version = ?2",
-                params![MIGRATION_COMPONENT, version],
-                |row| row.get(0),
-            )
-            .optional()?;
-        if applied.is_none() {
-            tx.execute_batch(sql)?;
-            tx.execute(
-                "INSERT INTO kiosque_migrations (component, version, applied_at) VALUES (?1, ?2, datetime('now'))",
-                params![MIGRATION_COMPONENT, version],
-            )?;
-        }
-    }
-    let newest: Option<i64> =
-        tx.query_row("SELECT MAX(version) FROM kiosque_migrations WHERE component = ?1", [MIGRATION_COMPONENT], |r| {
-            r.get(0)
-        })?;
-    check_not_newer(newest)?;
-    tx.commit()?;
-    Ok(())
 }
 
 fn meta(tx: &Connection, key: &str) -> Result<Option<String>, StoreError> {

@@ -2,8 +2,6 @@
 //! order and the repeats; unmapped events are kept with their reason; facts kept current at
 //! ingest give the report the domain computes in memory, and the figures worked out by hand.
 
-mod backends;
-
 use std::sync::Arc;
 
 use kiosque_delivery::{
@@ -12,7 +10,12 @@ use kiosque_delivery::{
 };
 use kiosque_delivery_store::{report, DeliveryStore, Recorder, UnmappedEvent, WebhookDelivery};
 
-backends::for_each_backend!(
+fn open(url: &str) -> Arc<dyn DeliveryStore> {
+    Arc::from(kiosque_delivery_store::open(url).unwrap_or_else(|e| panic!("{e}")))
+}
+
+kiosque_storage::for_each_backend!(
+    shared open;
     a_hand_worked_week_reads_back_from_the_facts,
     arrival_order_does_not_matter,
     repeats_and_redeliveries_store_nothing_twice,

@@ -3,8 +3,6 @@
 //! it reads that first and derives its facts again. The facts stored then equal those the
 //! domain computes over every event, whoever received it.
 
-mod backends;
-
 use std::sync::{Arc, Mutex};
 
 use kiosque_delivery::{
@@ -13,7 +11,12 @@ use kiosque_delivery::{
 };
 use kiosque_delivery_store::{report, Batch, DeliveryStore, Recorder, StoreError, UnmappedEvent, Written};
 
-backends::for_each_backend!(a_replica_sees_what_another_recorded, a_write_between_reading_and_writing_is_read_first);
+fn open(url: &str) -> Arc<dyn DeliveryStore> {
+    Arc::from(kiosque_delivery_store::open(url).unwrap_or_else(|e| panic!("{e}")))
+}
+
+kiosque_storage::for_each_backend!(
+    shared open;a_replica_sees_what_another_recorded, a_write_between_reading_and_writing_is_read_first);
 
 fn t(text: &str) -> i64 {
     timestamp_from_rfc3339(text).unwrap()

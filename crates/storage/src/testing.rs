@@ -107,10 +107,35 @@ fn authority_end(url: &str) -> usize {
 }
 
 /// Runs each named test function once per backend: `fn name(store: &dyn Store)`, the store
-/// opened by `open(url: &str) -> Box<dyn Store>` on a fresh database. PostgreSQL runs are skipped
+/// opened by `open(url: &str) -> Box<dyn Store>` on a fresh database; or, after `shared`,
+/// `fn name(store: &Arc<dyn Store>)` with `open(url: &str) -> Arc<dyn Store>`, for tests
+/// that hand the store on. PostgreSQL runs are skipped
 /// without a server (see the module documentation).
 #[macro_export]
 macro_rules! for_each_backend {
+    (shared $open:ident; $($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    let database = $crate::testing::sqlite();
+                    let store = super::$open(&database.url);
+                    super::$name(&store);
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[test]
+                fn $name() {
+                    if let Some(database) = $crate::testing::postgres() {
+                        let store = super::$open(&database.url);
+                        super::$name(&store);
+                    }
+                }
+            )*
+        }
+    };
     ($open:ident; $($name:ident),* $(,)?) => {
         mod sqlite {
             $(
