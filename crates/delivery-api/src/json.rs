@@ -49,18 +49,25 @@ pub(crate) fn event(event: &Event) -> Value {
             "committed_at": timestamp(c.committed_at),
             "merged_at": timestamp(c.merged_at),
         }),
-        Event::Deployment(d) => json!({
-            "id": d.id,
-            "repository": d.repository,
-            "service": d.service,
-            "environment": d.environment,
-            "started_at": timestamp(d.started_at),
-            "finished_at": timestamp(d.finished_at),
-            "status": if d.status == Status::Success { "success" } else { "failure" },
-            "commits": d.commits,
-            "rollback_of": d.rollback_of,
-            "fixes": d.fixes,
-        }),
+        Event::Deployment(d) => {
+            let mut value = json!({
+                "id": d.id,
+                "repository": d.repository,
+                "service": d.service,
+                "environment": d.environment,
+                "started_at": timestamp(d.started_at),
+                "finished_at": timestamp(d.finished_at),
+                "status": if d.status == Status::Success { "success" } else { "failure" },
+                "commits": d.commits,
+                "rollback_of": d.rollback_of,
+                "fixes": d.fixes,
+            });
+            // The source's declaration of its environment, only when it made one.
+            if let (Some(production), Some(object)) = (d.production, value.as_object_mut()) {
+                object.insert("production".into(), Value::Bool(production));
+            }
+            value
+        }
         Event::Incident(i) => json!({
             "id": i.id,
             "service": i.service,

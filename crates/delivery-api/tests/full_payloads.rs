@@ -267,7 +267,17 @@ fn deployment(
         commits: vec![commit.into()],
         rollback_of: None,
         fixes: None,
+        production: None,
     })
+}
+
+/// The same deployment, its environment declared production by its source (a GitHub
+/// deployment's `production_environment`, a GitLab deployment's `environment_tier`).
+fn declared(event: Event) -> Event {
+    match event {
+        Event::Deployment(d) => Event::Deployment(Deployment { production: Some(true), ..d }),
+        other => other,
+    }
 }
 
 fn incident(id: i64, service: &str, opened_at: i64, resolved_at: Option<i64>) -> Event {
@@ -297,7 +307,7 @@ fn github_week_events() -> Vec<Event> {
         // Pull request #42: opened 2024-03-03T16:00:00Z, merged 2024-03-04T11:35:00Z.
         merge_change(CHECKOUT, GH_MERGE, "octocat", march(3, 16, 0), march(4, 11, 35)),
         // Deployment 1290774501 created 11:50Z, status success at 12:05Z, of the push's head.
-        deployment(
+        declared(deployment(
             IdSeries::GithubDeployment.id(1_290_774_501),
             CHECKOUT,
             service,
@@ -305,9 +315,9 @@ fn github_week_events() -> Vec<Event> {
             march(4, 12, 5),
             Status::Success,
             GH_C3,
-        ),
+        )),
         // Deployment 1290901377 created 2024-03-05T09:00Z, failure at 09:20Z, of the merge.
-        deployment(
+        declared(deployment(
             IdSeries::GithubDeployment.id(1_290_901_377),
             CHECKOUT,
             service,
@@ -315,7 +325,7 @@ fn github_week_events() -> Vec<Event> {
             march(5, 9, 20),
             Status::Failure,
             GH_MERGE,
-        ),
+        )),
         // Issue #57 (id 2171004318) opened 2024-03-05T09:25:00Z with the incident label.
         incident(IdSeries::GithubIssue.id(2_171_004_318), service, march(5, 9, 25), None),
         // Run 8143552907 of "Deploy to production": started 10:00Z, updated 10:20Z.
@@ -352,7 +362,7 @@ fn gitlab_week_events() -> Vec<Event> {
         merge_change(PAYMENTS, GL_MERGE, "omar", march(5, 15, 0), march(6, 9, 30)),
         // Deployment 4101: "2024-03-06 12:30:00 +0200" is 10:30Z; the full commit id ends
         // commit_url.
-        deployment(
+        declared(deployment(
             IdSeries::GitlabDeployment.id(4101),
             PAYMENTS,
             "payments",
@@ -360,9 +370,9 @@ fn gitlab_week_events() -> Vec<Event> {
             march(6, 10, 30),
             Status::Success,
             GL_MERGE,
-        ),
+        )),
         // Deployment 4102: "2024-03-07 08:00:00 +0100" is 07:00Z.
-        deployment(
+        declared(deployment(
             IdSeries::GitlabDeployment.id(4102),
             PAYMENTS,
             "payments",
@@ -370,7 +380,7 @@ fn gitlab_week_events() -> Vec<Event> {
             march(7, 7, 0),
             Status::Failure,
             GL_C2,
-        ),
+        )),
         // Incident 7701 (type "Incident") created "2024-03-07 07:05:00 UTC".
         incident(IdSeries::GitlabIssue.id(7701), "payments", march(7, 7, 5), None),
         // Pipeline 90211 "Deploy to production": created 07:30 UTC, finished 08:00 UTC.
@@ -478,7 +488,8 @@ async fn the_gitlab_week_is_answered_stored_and_reported() {
         json!({
             "id": id, "repository": "acme/ledger", "service": "", "environment": "production",
             "started_at": "2024-03-07T02:30:00Z", "finished_at": "2024-03-07T02:30:00Z", "status": "success",
-            "commits": ["0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c"], "rollback_of": null, "fixes": null
+            "commits": ["0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c"], "rollback_of": null, "fixes": null,
+            "production": true
         })
     );
 

@@ -70,6 +70,7 @@ fn deployment(
         commits: commits.iter().map(|c| c.to_string()).collect(),
         rollback_of: None,
         fixes: None,
+        production: None,
     }
 }
 

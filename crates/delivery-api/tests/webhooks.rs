@@ -359,3 +359,29 @@ async fn a_pipeline_never_replaces_the_deployment_of_the_same_number() {
     }
     assert_eq!(logged(&s.store), 2);
 }
+
+#[tokio::test]
+async fn an_environment_the_source_declares_production_counts_whatever_its_name() {
+    let s = setup();
+    // Only "production" is configured; GitLab says "live" is of the production tier and
+    // "preview" is not, whatever their names.
+    let deployment = |id: i64, environment: &str, tier: &str, at: &str| {
+        json!({
+            "object_kind": "deployment", "status": "success", "status_changed_at": at,
+            "deployment_id": id, "environment": environment, "environment_tier": tier, "short_sha": "b6568db1",
+            "project": {"path_with_namespace": "acme/payments"}
+        })
+    };
+    let live = deployment(21, "live", "production", "2024-03-05 10:00:00 UTC");
+    let preview = deployment(22, "preview", "development", "2024-03-05 11:00:00 UTC");
+    for (uuid, body) in [("t-1", live), ("t-2", preview)] {
+        let (status, reply) = send(&s.app, gitlab("Deployment Hook", uuid, &body, TOKEN)).await;
+        assert_eq!((status, reply["added"].as_u64()), (StatusCode::OK, Some(1)), "{reply}");
+    }
+    let request = Request::get("/api/delivery/report?service=payments&end=2024-03-10&days=7").body(Body::empty());
+    let (status, report) = send(&s.app, request.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let rows = report["rows"].as_array().unwrap();
+    let window = rows.iter().find(|r| r["entity"] == "payments" && r["bucket"] == "window").unwrap();
+    assert_eq!(window["production_deployments"], 1, "{window}");
+}

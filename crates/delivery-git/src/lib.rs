@@ -206,6 +206,7 @@ impl GitHistory {
                     commits,
                     rollback_of: None,
                     fixes: None,
+                    production: None,
                 });
             })
             .map_err(|(tag, problem)| self.read_error(&format!("tag {tag:?}"), problem))?;

@@ -12,7 +12,31 @@ use rustc_hash::FxHashMap;
 
 use crate::StoreError;
 
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
+
+/// Chunks of this format version are read too: their deployments declare nothing.
+const READABLE_VERSIONS: [u8; 2] = [1, VERSION];
+
+/// A deployment's status, and its source's declaration of the environment in the next two
+/// bits (version 2): 0 none, 1 production, 2 not production.
+fn status_byte(status: Status, production: Option<bool>) -> u8 {
+    let declared = match production {
+        None => 0,
+        Some(true) => 1,
+        Some(false) => 2,
+    };
+    u8::from(status == Status::Success) | declared << 1
+}
+
+fn read_status_byte(byte: u8) -> (Status, Option<bool>) {
+    let status = if byte & 1 == 1 { Status::Success } else { Status::Failure };
+    let production = match byte >> 1 & 3 {
+        1 => Some(true),
+        2 => Some(false),
+        _ => None,
+    };
+    (status, production)
+}
 /// Past this size the writer starts a new chunk. Under a megabyte, so that the buffers of
 /// a bulk import are recycled by the allocator rather than mapped afresh.
 pub(crate) const CHUNK_BYTES: usize = 768 << 10;
@@ -162,7 +186,7 @@ impl LogWriter {
         put_u64(buf, environment);
         put_i64(buf, d.started_at);
         put_i64(buf, d.finished_at.wrapping_sub(d.started_at));
-        buf.push(u8::from(d.status == Status::Success));
+        buf.push(status_byte(d.status, d.production));
         put_u64(buf, d.commits.len() as u64);
         for sha in &d.commits {
             put_commit(buf, sha);
@@ -299,7 +323,7 @@ impl Cursor<'_> {
 /// Reads a chunk's events in order.
 pub(crate) fn read_chunk(bytes: &[u8], sink: &mut dyn FnMut(Event)) -> Result<(), StoreError> {
     let mut c = Cursor { bytes, at: 0 };
-    if c.byte()? != VERSION {
+    if !READABLE_VERSIONS.contains(&c.byte()?) {
         return Err(corrupt("unknown format version", 0));
     }
     let mut names: Vec<String> = Vec::new();
@@ -330,7 +354,7 @@ pub(crate) fn read_chunk(bytes: &[u8], sink: &mut dyn FnMut(Event)) -> Result<()
                 let environment = name(&names, c.u64()?, at)?;
                 let started_at = c.i64()?;
                 let finished_at = started_at.wrapping_add(c.i64()?);
-                let status = if c.byte()? == 1 { Status::Success } else { Status::Failure };
+                let (status, production) = read_status_byte(c.byte()?);
                 let n = c.u64()? as usize;
                 let mut commits = Vec::with_capacity(n.min(1 << 16));
                 for _ in 0..n {
@@ -349,6 +373,7 @@ pub(crate) fn read_chunk(bytes: &[u8], sink: &mut dyn FnMut(Event)) -> Result<()
                     commits,
                     rollback_of,
                     fixes,
+                    production,
                 }));
             }
             INCIDENT => {
@@ -398,6 +423,7 @@ mod tests {
                 commits: vec!["abc".into(), "ab".into(), String::new()],
                 rollback_of: Some(2),
                 fixes: None,
+                production: None,
             }),
             Event::Incident(Incident {
                 id: 9,
@@ -461,5 +487,40 @@ mod tests {
         flipped[0] = 99;
         assert!(read_chunk(&flipped, &mut |_| {}).is_err());
         assert!(read_chunk(&chunk[..chunk.len() - 1], &mut |_| {}).is_err());
+    }
+
+    #[test]
+    fn declarations_of_production_come_back_and_older_chunks_still_read() {
+        let deployment = |production| {
+            Event::Deployment(Deployment {
+                id: 1,
+                repository: "example/api".into(),
+                service: "api".into(),
+                environment: "prod-eu".into(),
+                started_at: 10,
+                finished_at: 20,
+                status: Status::Success,
+                commits: vec![],
+                rollback_of: None,
+                fixes: None,
+                production,
+            })
+        };
+        let declared = [deployment(None), deployment(Some(true)), deployment(Some(false))];
+        let mut writer = LogWriter::default();
+        declared.iter().for_each(|e| writer.event(e));
+        let chunk = writer.finish().remove(0).1;
+        let mut back = Vec::new();
+        read_chunk(&chunk, &mut |e| back.push(e)).unwrap();
+        assert_eq!(back, declared);
+        // A chunk of version 1 (before declarations) reads as declaring nothing: the same
+        // bytes but for the version, as its status bytes only held 0 or 1.
+        let mut writer = LogWriter::default();
+        writer.event(&deployment(None));
+        let mut old = writer.finish().remove(0).1;
+        old[0] = 1;
+        let mut back = Vec::new();
+        read_chunk(&old, &mut |e| back.push(e)).unwrap();
+        assert_eq!(back, [deployment(None)]);
     }
 }

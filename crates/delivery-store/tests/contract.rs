@@ -53,6 +53,7 @@ fn deployment(id: i64, service: &str, environment: &str, finished_at: &str, ok: 
         commits: commits.iter().map(|c| c.to_string()).collect(),
         rollback_of: None,
         fixes: None,
+        production: None,
     }
 }
 

@@ -45,6 +45,7 @@ fn deployment(id: i64, finished_at: &str, commits: &[&str]) -> Event {
         commits: commits.iter().map(|c| c.to_string()).collect(),
         rollback_of: None,
         fixes: None,
+        production: None,
     })
 }
 

@@ -43,6 +43,11 @@ pub struct Deployment {
     pub rollback_of: Option<i64>,
     /// Set on a deployment whose new commit remediates failed deployment `id`.
     pub fixes: Option<i64>,
+    /// Whether its source declares the environment a production one (a GitHub environment
+    /// marked production, a GitLab environment of the production tier). `None` leaves it to
+    /// the history's configured environment names; a service's own declaration in the
+    /// configuration still comes first.
+    pub production: Option<bool>,
 }
 
 /// An incident on a service.

@@ -297,6 +297,8 @@ pub(crate) struct DeploymentRecord {
     other_commits: u64,
     pub rollback_of: Option<i64>,
     pub fixes: Option<i64>,
+    /// The source's own declaration of its environment (see [`Deployment::production`]).
+    pub declared: Option<bool>,
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -411,11 +413,13 @@ impl History {
     }
 
     /// Whether `environment` is a production one for `service`: the service's own
-    /// declaration when it has one, else the global one.
-    fn counts_as_production(&self, service: u32, environment: u32) -> bool {
-        match self.production_of_service.get(&service) {
-            Some(environments) => environments.contains(&environment),
-            None => self.environment_is_production[environment as usize],
+    /// declaration in the configuration when it has one, else the source's declaration of
+    /// the environment when it made one, else the configured environment names.
+    fn counts_as_production(&self, service: u32, environment: u32, declared: Option<bool>) -> bool {
+        match (self.production_of_service.get(&service), declared) {
+            (Some(environments), _) => environments.contains(&environment),
+            (None, Some(declared)) => declared,
+            (None, None) => self.environment_is_production[environment as usize],
         }
     }
 
@@ -521,7 +525,7 @@ impl History {
         let environment = self.environment(&deployment.environment);
         let service = self.service(&deployment.service);
         let (mut commits, mut other_commits) = (Vec::new(), 0);
-        if self.counts_as_production(service, environment) {
+        if self.counts_as_production(service, environment, deployment.production) {
             commits = self.slots(repository, &deployment.commits);
             commits.sort_unstable();
             commits.dedup();
@@ -552,6 +556,7 @@ impl History {
             other_commits,
             rollback_of: deployment.rollback_of,
             fixes: deployment.fixes,
+            declared: deployment.production,
         };
         match self.deployment_index.get(&deployment.id) {
             None => {
@@ -576,7 +581,7 @@ impl History {
     }
 
     fn is_production(&self, d: &DeploymentRecord) -> bool {
-        self.counts_as_production(d.service, d.environment)
+        self.counts_as_production(d.service, d.environment, d.declared)
     }
 
     fn apply_deployment(&mut self, index: u32) {
@@ -888,6 +893,7 @@ mod tests {
             commits: commits.iter().map(|&c| sha(c)).collect(),
             rollback_of: None,
             fixes: None,
+            production: None,
         }
     }
 

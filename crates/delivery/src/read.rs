@@ -497,6 +497,7 @@ impl Record for Deployment {
             commits: required(commits, "commits", end)?,
             rollback_of: rollback_of.flatten(),
             fixes: fixes.flatten(),
+            production: None,
         })
     }
 }

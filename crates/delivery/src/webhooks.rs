@@ -23,7 +23,9 @@
 //! Anything else (a `deployment` still waiting for its status, a push to another branch,
 //! `ping`, every other event type) is [`Outcome::Ignored`] with the reason. The
 //! environment is the one the payload names; which ones count as production is the
-//! history's setting, never guessed here. A deployment brings the one commit it names.
+//! history's setting, never guessed here, unless the source declares it: a GitHub
+//! environment marked production (`production_environment`) or a GitLab environment of the
+//! production tier (`environment_tier`). A deployment brings the one commit it names.
 //! Events of a repository that maps to no service keep an empty `service` and come back
 //! in [`Outcome::Unmapped`] so the caller can keep them aside.
 
@@ -263,6 +265,8 @@ pub fn parse_github(
                 commits: vec![text(deployment, &["sha"])?],
                 rollback_of: None,
                 fixes: None,
+                // The environment's own declaration, when GitHub sends it.
+                production: deployment.get("production_environment").and_then(Value::as_bool),
             };
             Ok(placed(Event::Deployment(d), &repository, service_of))
         }
@@ -295,6 +299,7 @@ pub fn parse_github(
                 commits: vec![text(run, &["head_sha"])?],
                 rollback_of: None,
                 fixes: None,
+                production: None,
             };
             Ok(placed(Event::Deployment(d), &repository, service_of))
         }
@@ -399,6 +404,8 @@ pub fn parse_gitlab(
                 commits: vec![sha],
                 rollback_of: None,
                 fixes: None,
+                // The environment's tier, when GitLab sends it: production or not.
+                production: v.get("environment_tier").and_then(Value::as_str).map(|tier| tier == "production"),
             };
             Ok(placed(Event::Deployment(d), &repository, service_of))
         }
@@ -426,6 +433,7 @@ pub fn parse_gitlab(
                 commits: vec![text(pipeline, &["sha"])?],
                 rollback_of: None,
                 fixes: None,
+                production: None,
             };
             Ok(placed(Event::Deployment(d), &repository, service_of))
         }

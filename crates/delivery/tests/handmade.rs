@@ -560,6 +560,42 @@ fn a_service_may_declare_its_own_production() {
 }
 
 #[test]
+fn a_source_may_declare_its_environment_production_and_a_service_s_own_declaration_wins() {
+    let deployment = |id, service: &str, environment: &str, production| {
+        kiosque_delivery::Event::Deployment(kiosque_delivery::Deployment {
+            id,
+            repository: format!("example/{service}"),
+            service: service.into(),
+            environment: environment.into(),
+            started_at: kiosque_delivery::timestamp_from_rfc3339("2024-05-07T09:00:00Z").unwrap(),
+            finished_at: kiosque_delivery::timestamp_from_rfc3339("2024-05-07T10:00:00Z").unwrap(),
+            status: kiosque_delivery::Status::Success,
+            commits: vec![],
+            rollback_of: None,
+            fixes: None,
+            production,
+        })
+    };
+    let config =
+        HistoryConfig { production_by_service: vec![("jobs".into(), vec!["live".into()])], ..HistoryConfig::default() };
+    let mut history = History::new(config);
+    for event in [
+        // api: "prod-eu" declared production by its source counts; "production" declared
+        // not production by its source does not: the source knows its environments.
+        deployment(1, "api", "prod-eu", Some(true)),
+        deployment(2, "api", "production", Some(false)),
+        // jobs: its configured declaration wins over the source's either way.
+        deployment(3, "jobs", "prod-eu", Some(true)),
+        deployment(4, "jobs", "live", Some(false)),
+    ] {
+        history.insert(&event);
+    }
+    let report = report(&history, &ownership(), window()).unwrap();
+    let deployments = |service| row(&report, Scope::Service, service, "window").deployments;
+    assert_eq!((deployments("api"), deployments("jobs")), (1, 1));
+}
+
+#[test]
 fn the_csv_matches_the_reference_format() {
     let report = report(&load(HistoryConfig::default()), &ownership(), window()).unwrap();
     let mut out = Vec::new();
@@ -651,6 +687,7 @@ fn extreme_timestamps_from_callers_do_not_panic() {
             commits: vec!["aa".into(), "bb".into()],
             rollback_of: Some(id),
             fixes: None,
+            production: None,
         });
     }
     assert!(report(&history, &ownership(), Window::default()).is_err(), "the latest deployment is past year 9999");

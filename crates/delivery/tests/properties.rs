@@ -104,6 +104,7 @@ fn random_history(rng: &mut Rng) -> Vec<Event> {
             commits,
             rollback_of: rng.chance(10).then(|| 1 + rng.below(deployment_count as u64) as i64),
             fixes: rng.chance(10).then(|| 1 + rng.below(deployment_count as u64) as i64),
+            production: None,
         }));
     }
     for id in 1..=(rng.below(10) as i64) {
@@ -200,6 +201,7 @@ fn a_new_successful_deployment_never_lengthens_a_lead_time() {
             commits,
             rollback_of: None,
             fixes: None,
+            production: None,
         });
         for (change, old) in changes.iter().zip(before) {
             if let Some(old) = old {

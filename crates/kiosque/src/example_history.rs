@@ -387,6 +387,7 @@ impl<'a> Simulation<'a> {
             commits,
             rollback_of,
             fixes,
+            production: None,
         });
         Some((id, finished_at))
     }
