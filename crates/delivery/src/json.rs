@@ -197,6 +197,15 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// Consumes `true` or `false` if one is next.
+    pub fn boolean(&mut self) -> Result<Option<bool>> {
+        match self.peek() {
+            Some(b't') => self.literal(b"true").map(|()| Some(true)),
+            Some(b'f') => self.literal(b"false").map(|()| Some(false)),
+            _ => Ok(None),
+        }
+    }
+
     fn literal(&mut self, word: &[u8]) -> Result<()> {
         if self.text[self.pos..].starts_with(word) {
             self.pos += word.len();

@@ -48,7 +48,9 @@ pub fn read_changes<R: BufRead>(input: R, file: &str) -> EventReader<R, Change> 
 
 /// Reads `deployments.jsonl` lines: `id`, `repository`, `service`, `environment`,
 /// `started_at`, `finished_at`, `status` (`success` or `failure`), `commits` (an array of
-/// commit ids), `rollback_of` and `fixes` (a deployment id, or null or absent).
+/// commit ids), `rollback_of` and `fixes` (a deployment id, or null or absent), and
+/// `production` (true or false when the source declares its environment; null or absent
+/// otherwise: Kiosque's addition to the format).
 pub fn read_deployments<R: BufRead>(input: R, file: &str) -> EventReader<R, Deployment> {
     EventReader::new(input, file, Deployment::parse)
 }
@@ -401,6 +403,16 @@ fn optional_integer(s: &mut Scanner<'_>, name: &str) -> json::Result<Option<i64>
     integer(s, name).map(Some)
 }
 
+fn optional_boolean(s: &mut Scanner<'_>, name: &str) -> json::Result<Option<bool>> {
+    if field(name, s.null())? {
+        return Ok(None);
+    }
+    match field(name, s.boolean())? {
+        Some(value) => Ok(Some(value)),
+        None => s.error(s.pos, format!("field \"{name}\": expected true, false or null, found {}", s.found())),
+    }
+}
+
 fn string_array(s: &mut Scanner<'_>, name: &str) -> json::Result<Vec<String>> {
     field(name, s.begin_array())?;
     let mut items = Vec::new();
@@ -455,7 +467,7 @@ impl Record for Deployment {
         s.begin_object()?;
         let (mut id, mut repository, mut service, mut environment) = (None, None, None, None);
         let (mut started_at, mut finished_at, mut status_, mut commits) = (None, None, None, None);
-        let (mut rollback_of, mut fixes) = (None, None);
+        let (mut rollback_of, mut fixes, mut production) = (None, None, None);
         let mut first = true;
         let mut keys = [
             "id",
@@ -482,6 +494,7 @@ impl Record for Deployment {
                 "commits" => once(&mut commits, string_array(s, "commits")?, "commits", at)?,
                 "rollback_of" => once(&mut rollback_of, optional_integer(s, "rollback_of")?, "rollback_of", at)?,
                 "fixes" => once(&mut fixes, optional_integer(s, "fixes")?, "fixes", at)?,
+                "production" => once(&mut production, optional_boolean(s, "production")?, "production", at)?,
                 _ => s.skip_value()?,
             }
         }
@@ -497,7 +510,7 @@ impl Record for Deployment {
             commits: required(commits, "commits", end)?,
             rollback_of: rollback_of.flatten(),
             fixes: fixes.flatten(),
-            production: None,
+            production: production.flatten(),
         })
     }
 }
@@ -589,5 +602,21 @@ mod tests {
         };
         assert_eq!(changes(usual), vec![Ok(expected.clone())]);
         assert_eq!(changes(shuffled), vec![Ok(expected)]);
+    }
+
+    #[test]
+    fn a_deployment_may_carry_its_source_s_declaration() {
+        let line = |production: &str| {
+            format!(
+                r#"{{"id":1,"repository":"r","service":"s","environment":"live","started_at":"2024-03-04T10:00:00Z","finished_at":"2024-03-04T10:00:00Z","status":"success","commits":[],"rollback_of":null,"fixes":null{production}}}"#
+            )
+        };
+        let read = |text: String| read_deployments(text.as_bytes(), "d.jsonl").next().unwrap().map(|d| d.production);
+        assert_eq!(read(line("")), Ok(None));
+        assert_eq!(read(line(r#","production":null"#)), Ok(None));
+        assert_eq!(read(line(r#","production":true"#)), Ok(Some(true)));
+        assert_eq!(read(line(r#","production":false"#)), Ok(Some(false)));
+        let error = read(line(r#","production":"yes""#)).unwrap_err().to_string();
+        assert!(error.starts_with("d.jsonl:1:") && error.contains("expected true, false or null"), "{error}");
     }
 }
