@@ -202,6 +202,8 @@ async fn the_service_page_shows_the_figures_worked_out_by_hand() {
     assert!(rows[0].contains("fix"), "deployment 3 is rework: {}", rows[0]);
     assert!(rows[1].contains("#2") && rows[1].contains("Failed") && rows[1].contains("3.0 h"), "{}", rows[1]);
     assert!(rows[2].contains("#1") && rows[2].contains("4 Mar 2024") && rows[2].contains("3.0 h"), "{}", rows[2]);
+    // Moments are machine-readable too.
+    assert!(rows[2].contains("datetime=\"2024-03-04T12:00:00Z\""), "{}", rows[2]);
     // The incidents of the window: incident 1, opened 5 Mar 07:00, resolved 09:30: 2.5 h.
     let incidents = &body[end..];
     let rows: Vec<&str> = incidents.split("<tr>").skip(2).map(|r| &r[..r.find("</tr>").unwrap()]).collect();

@@ -172,7 +172,7 @@ fn deployments_table(page: &Page<'_>, deployments: &[DeploymentFact]) -> Markup 
                             @for fact in deployments.iter().rev().take(LISTED_DEPLOYMENTS) {
                                 tr {
                                     th scope="row" { a href=(deployment_url(&fact.service, fact.id)) { (deployment_label(page, fact.id)) } }
-                                    td { time datetime=(fact.finished_at) { (page.locale().date_of(fact.finished_at)) " " (clock(fact.finished_at)) } }
+                                    td { (moment(page, fact.finished_at)) }
                                     td {
                                         @if !fact.success { span.badge.warn { (page.t("dora-outcome-failure")) } }
                                         @else if fact.failed { span.badge.warn { (page.t("dora-outcome-bad")) } }
@@ -242,7 +242,7 @@ pub fn render_deployment(page: &Page<'_>, d: &DeploymentPage<'_>) -> String {
         h1 { (title) }
         dl.facts {
             dt { (page.t("dora-col-finished")) }
-            dd { time datetime=(fact.finished_at) { (page.locale().date_of(fact.finished_at)) " " (clock(fact.finished_at)) } }
+            dd { (moment(page, fact.finished_at)) }
             dt { (page.t("dora-col-outcome")) }
             dd {
                 @if !fact.success { span.badge.warn { (page.t("dora-outcome-failure")) } }
@@ -274,8 +274,8 @@ pub fn render_deployment(page: &Page<'_>, d: &DeploymentPage<'_>) -> String {
                                 tr {
                                     th scope="row" { code title=(change.sha) { (change.sha.get(..12).unwrap_or(&change.sha)) } " " span.meta { (change.repository) } }
                                     td { (change.author) }
-                                    td { time datetime=(change.committed_at) { (page.locale().date_of(change.committed_at)) " " (clock(change.committed_at)) } }
-                                    td { time datetime=(change.merged_at) { (page.locale().date_of(change.merged_at)) " " (clock(change.merged_at)) } }
+                                    td { (moment(page, change.committed_at)) }
+                                    td { (moment(page, change.merged_at)) }
                                     td { (hours(page, Some(change.lead_time_seconds as f64 / 3600.0))) }
                                 }
                             }
@@ -331,10 +331,10 @@ fn incident_rows(page: &Page<'_>, incidents: &[IncidentFact]) -> Markup {
                             @for incident in incidents.iter().rev().take(LISTED_DEPLOYMENTS) {
                                 tr {
                                     th scope="row" { (incident_label(incident.id)) }
-                                    td { time datetime=(incident.opened_at) { (page.locale().date_of(incident.opened_at)) " " (clock(incident.opened_at)) } }
+                                    td { (moment(page, incident.opened_at)) }
                                     td {
                                         @match incident.resolved_at {
-                                            Some(at) => time datetime=(at) { (page.locale().date_of(at)) " " (clock(at)) },
+                                            Some(at) => (moment(page, at)),
                                             None => span.badge.warn { (page.t("dora-incident-open")) },
                                         }
                                     }
@@ -368,6 +368,15 @@ fn deployment_label(page: &Page<'_>, id: i64) -> String {
         IdSeries::GithubIssue | IdSeries::GitlabIssue => return format!("#{native}"),
     };
     page.t_with(key, &[("id", native.to_string().into())])
+}
+
+/// A moment as the reader reads it (`4 Mar 2024 10:00 UTC`), machine-readable too.
+fn moment(page: &Page<'_>, seconds: i64) -> Markup {
+    let iso = kiosque_delivery::Date::of_timestamp(seconds).map(|day| {
+        let of_day = seconds.rem_euclid(86_400);
+        format!("{day}T{:02}:{:02}:{:02}Z", of_day / 3600, of_day % 3600 / 60, of_day % 60)
+    });
+    html! { time datetime=[iso] { (page.locale().date_of(seconds)) " " (clock(seconds)) } }
 }
 
 /// `HH:MM UTC` of a moment.
