@@ -33,6 +33,9 @@ test('the organisation, a team and a service, each figure with its level', async
     assert.match(await satisfaction.locator('h2').innerText(), /^Developer satisfaction · Developer experience$/);
     assert.match(await satisfaction.innerText(), /Period \d{4}-Q[1-4]/);
     assert.equal(await satisfaction.locator('a[href="/surveys/developer-experience/results"]').count(), 1);
+    // And over time: one row per closed period (the example has four).
+    assert.equal(await satisfaction.locator('h3').innerText(), 'The team over time');
+    assert.equal(await satisfaction.locator('table').last().locator('tbody tr').count(), 4);
     await Promise.all([page.waitForURL('**/delivery/services/payments-service**'), page.locator('a[href^="/delivery/services/payments-service"]').first().click()]);
     assert.equal(pathOf(page).split('?')[0], '/delivery/services/payments-service');
 

@@ -372,3 +372,4 @@ dora-col-lead-time = Lead time
 dora-caused-title = Incidents it caused
 dora-no-caused = No incident names this deployment as its cause.
 dora-deployment-number = Deployment #{ $id }
+survey-team-trend = The team over time

@@ -372,3 +372,4 @@ dora-col-lead-time = Délai de livraison
 dora-caused-title = Incidents provoqués
 dora-no-caused = Aucun incident ne désigne ce déploiement comme cause.
 dora-deployment-number = Déploiement n° { $id }
+survey-team-trend = L'équipe dans le temps

@@ -382,7 +382,9 @@ fn cells(page: &Page<'_>, group: &Group, scale: &[&kiosque_survey::Question]) ->
 pub fn render_team_panel(page: &Page<'_>, survey: &Survey, summary: &Summary, team: &str) -> Markup {
     let scope = Scope::Team(team.to_string());
     let closed = |g: &&Group| !matches!(g.result, Visible::Hidden(HiddenReason::StillOpen));
-    let latest = summary.groups.iter().filter(|g| g.scope == scope).filter(closed).max_by_key(|g| g.period);
+    let mut periods: Vec<&Group> = summary.groups.iter().filter(|g| g.scope == scope).filter(closed).collect();
+    periods.sort_by_key(|g| std::cmp::Reverse(g.period));
+    let latest = periods.first().copied();
     let scale: Vec<&kiosque_survey::Question> =
         survey.questions.iter().filter(|q| matches!(q.kind, QuestionKind::Scale { .. })).collect();
     let id = format!("satisfaction-{}", survey.id);
@@ -411,10 +413,29 @@ pub fn render_team_panel(page: &Page<'_>, survey: &Survey, summary: &Summary, te
                     }
                 },
             }
+            @if periods.len() > 1 {
+                h3 { (page.t("survey-team-trend")) }
+                div.table-wrap tabindex="0" {
+                    table.survey-table {
+                        thead { tr {
+                            th scope="col" { (page.t("survey-col-period")) }
+                            (question_headers(page, &scale))
+                        } }
+                        tbody {
+                            @for group in periods.iter().take(TEAM_TREND_PERIODS) {
+                                tr { th scope="row" { (group.period.to_string()) } (cells(page, group, &scale)) }
+                            }
+                        }
+                    }
+                }
+            }
             p { a href={ "/surveys/" (survey.id) "/results" } { (page.t("survey-all-results")) } }
         }
     }
 }
+
+/// How many closed periods a team's panel shows, newest first.
+const TEAM_TREND_PERIODS: usize = 4;
 
 /// A change with its sign, none when it rounds to nothing: `+0.3`, `-0.1`, `0.0`.
 fn signed(locale: crate::i18n::Locale, change: f64) -> String {
