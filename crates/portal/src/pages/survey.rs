@@ -404,8 +404,8 @@ pub fn render_team_panel(page: &Page<'_>, survey: &Survey, summary: &Summary, te
                                     th scope="col" { (page.t("survey-col-result")) }
                                 } }
                                 tbody {
-                                    @for q in &scale {
-                                        tr { th scope="row" { (text(page, &q.text)) } (cells(page, group, &[*q])) }
+                                    @for (n, q) in scale.iter().enumerate() {
+                                        tr { th scope="row" { span.meta { "Q" (n + 1) } " " (text(page, &q.text)) } (cells(page, group, &[*q])) }
                                     }
                                 }
                             }
