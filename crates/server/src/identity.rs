@@ -138,7 +138,10 @@ fn email_index(catalog: &Catalog) -> HashMap<String, String> {
         .collect()
 }
 
-/// The person a catalog user is, with the teams they are a member of.
+/// Group types that are teams, as opposed to guilds, departments or organisations.
+const TEAM_TYPES: [&str; 5] = ["stream-aligned", "platform", "enabling", "complicated-subsystem", "team"];
+
+/// The person a catalog user is, with the teams they are a member of (teams first).
 pub fn person_of(catalog: &Catalog, user_ref: &str) -> Option<Person> {
     let view = catalog.by_ref_text(user_ref)?;
     if !view.kind().eq_ignore_ascii_case("user") {
@@ -153,7 +156,16 @@ pub fn person_of(catalog: &Catalog, user_ref: &str) -> Option<Person> {
         .to_string();
     let mut teams: Vec<String> =
         view.relations().filter(|r| r.kind == RelationType::MemberOf).map(|r| r.target.to_string()).collect();
-    teams.sort();
+    // Teams first (a Team Topologies type, or `team`), then other groups (guilds,
+    // departments), each by name: a person's first team is the one they work in.
+    let is_team = |group: &str| {
+        catalog.by_ref_text(group).is_some_and(|g| {
+            let body = g.body_value();
+            let kind = body.pointer("/spec/type").and_then(|t| t.as_str()).unwrap_or("");
+            TEAM_TYPES.contains(&kind)
+        })
+    };
+    teams.sort_by_cached_key(|group| (!is_team(group), group.clone()));
     teams.dedup();
     Some(Person { user_ref: view.entity_ref.to_string(), display_name, teams })
 }
