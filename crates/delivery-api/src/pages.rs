@@ -109,8 +109,8 @@ async fn deployment(
             let team = state.dashboard_ownership().team_of(&service).map(str::to_string);
             let recorder = state.recorder();
             let history = recorder.history();
-            let fact =
-                history.service_deployment_facts(&service, i64::MIN, i64::MAX).into_iter().find(|f| f.id == id)?;
+            // A production deployment of this service: found by id, not by listing the service's.
+            let fact = history.deployment_fact(id).filter(|f| f.service == service)?;
             Some((fact, team, history.changes_first_deployed_by(id), history.incidents_caused_by(id)))
         })
         .await

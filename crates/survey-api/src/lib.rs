@@ -10,7 +10,7 @@
 //! (`kiosque_survey::participation_key`) is all the store learns of the person. Handlers
 //! never touch SQL: the store is called in blocking tasks.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -24,8 +24,8 @@ use kiosque_catalog::Catalog;
 use kiosque_portal::web::Person;
 use kiosque_portal::{Context, FormState, Locale, Portal, SignInLink, SurveyEntry, SurveyForm};
 use kiosque_survey::{
-    participation_key, read_response, summarize, write_comments_csv, write_scores_csv, Period, Summary, Survey,
-    TeamResponse,
+    participation_key, read_response, summarize, write_comments_csv, write_scores_csv, Period, QuestionKind, Summary,
+    Survey, TeamResponse,
 };
 use kiosque_survey_store::{StoredResponse, SurveyStore};
 
@@ -102,36 +102,32 @@ impl SurveyState {
             if period.cadence() != survey.cadence {
                 continue;
             }
-            let answers = r.scores.iter().map(|(q, s)| (q.as_str(), s.to_string())).collect::<Vec<_>>();
-            let comment = r.comment.as_deref();
-            let mut fields: Vec<(&str, String)> = answers;
-            if let (Some(comment), Some(question)) = (comment, comment_question(survey)) {
-                fields.push((question, comment.to_string()));
+            // Stored responses were valid when given; one the survey has changed since (a
+            // question removed) keeps what still applies.
+            let asked =
+                |id: &str| survey.questions.iter().any(|q| q.id == id && matches!(q.kind, QuestionKind::Scale { .. }));
+            let scores: BTreeMap<String, u8> = r.scores.into_iter().filter(|(q, _)| asked(q)).collect();
+            let comment = r.comment.filter(|_| comment_question(survey).is_some());
+            if scores.is_empty() && comment.is_none() {
+                continue;
             }
-            // Stored responses were valid when given; one the survey no longer takes (a
-            // question removed since) keeps what still applies.
-            let fields: Vec<(&str, &str)> = fields
-                .iter()
-                .filter(|(q, _)| survey.questions.iter().any(|question| question.id == *q))
-                .map(|(q, v)| (*q, v.as_str()))
-                .collect();
-            if let Ok(response) = read_response(survey, fields) {
-                responses.push(TeamResponse { team: r.teams.first().cloned(), period, response });
-            }
+            let team = r.teams.into_iter().next();
+            responses.push(TeamResponse { team, period, response: kiosque_survey::Response { scores, comment } });
         }
         let latest = responses.iter().map(|r| r.period).max();
-        let current = Period::containing(survey.cadence, now()).into_iter();
+        let now = now();
+        let current = Period::containing(survey.cadence, now).into_iter();
         let newest = current.chain(latest).max();
         let earliest = responses.iter().map(|r| r.period).min();
         let mut periods = newest.map(|p| p.history(RESULT_PERIODS)).unwrap_or_default();
         // Periods before the first answer would only say "not enough answers".
         periods.retain(|p| earliest.is_some_and(|e| *p >= e));
-        Ok(summarize(survey, &responses, &periods, now()))
+        Ok(summarize(survey, &responses, &periods, now))
     }
 }
 
 fn comment_question(survey: &Survey) -> Option<&str> {
-    survey.questions.iter().find(|q| matches!(q.kind, kiosque_survey::QuestionKind::FreeText)).map(|q| q.id.as_str())
+    survey.questions.iter().find(|q| matches!(q.kind, QuestionKind::FreeText)).map(|q| q.id.as_str())
 }
 
 fn now() -> i64 {
